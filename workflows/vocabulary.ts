@@ -1,0 +1,71 @@
+/**
+ * The vocabulary shared by the workflows, the activities and the published FHIR package
+ * (`fhir-profiles/`). Every code and URL here is part of the contract with EHR vendors:
+ * change one only together with the package, and never reuse a retired code.
+ *
+ * Pure data: safe to import from workflow code.
+ */
+
+/** One canonical base for every artifact of our FHIR package. */
+export const CANONICAL_BASE = 'https://fhir.care-episodes.org';
+
+export const REQUIREMENT_SYSTEM = `${CANONICAL_BASE}/CodeSystem/documentation-requirement`;
+export const REQUIREMENT_VALUE_SET = `${CANONICAL_BASE}/ValueSet/documentation-requirement`;
+export const TASK_STATUS_SYSTEM = `${CANONICAL_BASE}/CodeSystem/requirement-task-status`;
+export const CONTACT_KIND_SYSTEM = `${CANONICAL_BASE}/CodeSystem/contact-kind`;
+/** `Task.identifier.system` of every Task we write; the value is stable per episode, requirement and cycle. */
+export const TASK_IDENTIFIER_SYSTEM = `${CANONICAL_BASE}/sid/requirement-task`;
+export const REQUIREMENT_TASK_PROFILE = `${CANONICAL_BASE}/StructureDefinition/requirement-task`;
+
+/** Rule ids of `shared/domain/requirements.md`, plus the supervisor's escalation task. */
+export const REQUIREMENT_CODES = [
+  'CIP-INITIAL',
+  'CIP-REVIEW',
+  'CIP-ANNUAL',
+  'ANNUAL-ASSESSMENT',
+  'QR',
+  'POST-HOSPITAL-CONTACT',
+  'HOSPITAL-CONTACT',
+  'DISCHARGE-PLAN',
+  'NOTE-INDIVIDUAL',
+  'NOTE-COLLATERAL',
+  'NOTE-TREATMENT-TEAM',
+  'NOTE-CRISIS',
+  'ESCALATION',
+] as const;
+export type RequirementCode = (typeof REQUIREMENT_CODES)[number];
+
+/**
+ * `Task.businessStatus` codes: where a requirement stands on its way to being met.
+ * `Task.status` carries the R4 state machine (ready → completed | cancelled); this carries the why.
+ */
+export const TASK_STATUS_CODES = [
+  'open', // opened, not yet due soon
+  'due-soon', // inside the due-soon window before the deadline
+  'overdue', // past the deadline, not met; escalated to the supervisor
+  'met-on-time', // completed by evidence at or before the deadline
+  'met-late', // completed by evidence after the deadline
+  'superseded', // closed because a later event replaced it (readmission before the post-hospital contact)
+  'discharged', // cancelled because the client was discharged from the program
+  'withdrawn', // cancelled or closed in the EHR by staff
+] as const;
+export type TaskStatusCode = (typeof TASK_STATUS_CODES)[number];
+
+/** Kinds of contact Encounter that trigger or meet requirements. */
+export const CONTACT_KINDS = ['face-to-face', 'collateral', 'crisis', 'treatment-team'] as const;
+export type ContactKind = (typeof CONTACT_KINDS)[number];
+
+/** The Questionnaire whose completed response meets each document requirement. */
+export const QUESTIONNAIRE_FOR_REQUIREMENT: Partial<Record<RequirementCode, string>> = {
+  'CIP-INITIAL': `${CANONICAL_BASE}/Questionnaire/crisis-intervention-plan`,
+  'CIP-ANNUAL': `${CANONICAL_BASE}/Questionnaire/crisis-intervention-plan`,
+  'CIP-REVIEW': `${CANONICAL_BASE}/Questionnaire/quarterly-review`,
+  QR: `${CANONICAL_BASE}/Questionnaire/quarterly-review`,
+  'ANNUAL-ASSESSMENT': `${CANONICAL_BASE}/Questionnaire/annual-assessment`,
+  'DISCHARGE-PLAN': `${CANONICAL_BASE}/Questionnaire/discharge-plan`,
+  'POST-HOSPITAL-CONTACT': `${CANONICAL_BASE}/Questionnaire/post-hospital-contact-note`,
+  'NOTE-INDIVIDUAL': `${CANONICAL_BASE}/Questionnaire/community-support-individual-note`,
+  'NOTE-COLLATERAL': `${CANONICAL_BASE}/Questionnaire/collateral-note`,
+  'NOTE-TREATMENT-TEAM': `${CANONICAL_BASE}/Questionnaire/treatment-team-note`,
+  'NOTE-CRISIS': `${CANONICAL_BASE}/Questionnaire/crisis-intervention-note`,
+};
