@@ -45,6 +45,7 @@ export const TASK_STATUS_CODES = [
   'overdue', // past the deadline, not met; escalated to the supervisor
   'met-on-time', // completed by evidence at or before the deadline
   'met-late', // completed by evidence after the deadline
+  'waived', // not required after all (a quarterly review in a month an assessment was completed or updated)
   'superseded', // closed because a later event replaced it (readmission before the post-hospital contact)
   'discharged', // cancelled because the client was discharged from the program
   'withdrawn', // cancelled or closed in the EHR by staff
