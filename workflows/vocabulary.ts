@@ -70,3 +70,19 @@ export const QUESTIONNAIRE_FOR_REQUIREMENT: Partial<Record<RequirementCode, stri
   'NOTE-TREATMENT-TEAM': `${CANONICAL_BASE}/Questionnaire/treatment-team-note`,
   'NOTE-CRISIS': `${CANONICAL_BASE}/Questionnaire/crisis-intervention-note`,
 };
+
+/** `Task.input.type` for the Questionnaire to fill in (SDC "complete questionnaire" pattern). */
+export const QUESTIONNAIRE_INPUT_TYPE = { system: 'http://hl7.org/fhir/uv/sdc/CodeSystem/temp', code: 'questionnaire' } as const;
+
+/** `Task.output.type` of the reference to what met the requirement (QuestionnaireResponse or Encounter). */
+export const EVIDENCE_OUTPUT_TYPE = {
+  system: `${CANONICAL_BASE}/CodeSystem/task-output-type`,
+  code: 'evidence',
+  display: 'Evidence that met the requirement',
+} as const;
+
+/** `Task.performerType`: SNOMED CT occupations of who does the work. */
+export const PERFORMER_TYPES = {
+  specialist: { system: 'http://snomed.info/sct', code: '768730001', display: 'Case manager' },
+  supervisor: { system: 'http://snomed.info/sct', code: '106328005', display: 'Social worker' },
+} as const;
