@@ -1,0 +1,253 @@
+/**
+ * The package's CodeSystems and ValueSets, authored from the shared vocabulary so that a code
+ * cannot exist in one and not the other (the build fails if a code lacks its definition).
+ */
+import type { CodeSystem, CodeSystemConcept, ValueSet } from '@medplum/fhirtypes';
+import {
+  CONTACT_KINDS,
+  CONTACT_KIND_SYSTEM,
+  EVIDENCE_OUTPUT_TYPE,
+  PERFORMER_TYPES,
+  REQUIREMENT_CODES,
+  REQUIREMENT_SYSTEM,
+  REQUIREMENT_VALUE_SET,
+  TASK_STATUS_CODES,
+  TASK_STATUS_SYSTEM,
+  type ContactKind,
+  type RequirementCode,
+  type TaskStatusCode,
+} from '../../workflows/vocabulary.ts';
+import {
+  CARE_TEAM_ROLE_VALUE_SET,
+  CONTACT_CLASS_VALUE_SET,
+  CONTACT_KIND_VALUE_SET,
+  HOSPITAL_STAY_CLASS_VALUE_SET,
+  PACKAGE_VERSION,
+  TASK_STATE_VALUE_SET,
+  TASK_STATUS_VALUE_SET,
+  V3_ACT_CODE,
+  canonicalUrl,
+} from '../canonical.ts';
+
+interface Concept {
+  display: string;
+  definition: string;
+}
+
+const REQUIREMENTS: Record<RequirementCode, Concept> = {
+  'CIP-INITIAL': {
+    display: 'Crisis Intervention Plan',
+    definition: 'Rule CIP-INITIAL: a Crisis Intervention Plan is due 14 calendar days after admission to the program (job description 3.D, "2 weeks upon client admission").',
+  },
+  'CIP-REVIEW': {
+    display: 'Crisis Intervention Plan review',
+    definition: 'Rule CIP-REVIEW: the Crisis Intervention Plan is reviewed with every Quarterly Review and due on the same date (job description 3.D, "reviewed quarterly").',
+  },
+  'CIP-ANNUAL': {
+    display: 'Crisis Intervention Plan update',
+    definition: 'Rule CIP-ANNUAL: the Crisis Intervention Plan is updated every year in the month the Annual Assessment is due (job description 3.D).',
+  },
+  'ANNUAL-ASSESSMENT': {
+    display: 'Annual Assessment',
+    definition: 'Rule ANNUAL-ASSESSMENT: the Annual Assessment is due by the end of the month of each admission anniversary (agency default; job description 3.C and 4).',
+  },
+  QR: {
+    display: 'Quarterly Review',
+    definition: 'Rule QR: a Quarterly Review is due 3, 6 and 9 months after admission and after each anniversary, except in a month in which an Assessment is completed or updated, when that review is waived (job description 3.C).',
+  },
+  'POST-HOSPITAL-CONTACT': {
+    display: 'Face-to-face contact after hospital release',
+    definition: 'Rule POST-HOSPITAL-CONTACT: a face-to-face contact with the client is due no more than 5 business days after release from the hospital (job description 2.H).',
+  },
+  'HOSPITAL-CONTACT': {
+    display: 'Contact during hospital stay',
+    definition: 'Rule HOSPITAL-CONTACT: keep contact with a hospitalized client and take part in discharge planning, from hospital admission until release; a weekly contact is due while the stay lasts (agency default; job description 2.H).',
+  },
+  'DISCHARGE-PLAN': {
+    display: 'Discharge Plan',
+    definition: 'Rule DISCHARGE-PLAN: a Discharge Plan is due within 10 calendar days of program discharge (job description 3.F).',
+  },
+  'NOTE-INDIVIDUAL': {
+    display: 'Community Support Individual Note',
+    definition: 'Rule NOTE-INDIVIDUAL: a Community Support Individual Note is due by the end of the next business day after the contact (job description 3.A).',
+  },
+  'NOTE-COLLATERAL': {
+    display: 'Collateral Note',
+    definition: 'Rule NOTE-COLLATERAL: a Collateral Note is due by the end of the next business day after the collateral contact (job description 3.B).',
+  },
+  'NOTE-TREATMENT-TEAM': {
+    display: 'Treatment Team Documentation',
+    definition: 'Rule NOTE-TREATMENT-TEAM: Treatment Team Documentation is due by the end of the next business day after the meeting (job description 3.E).',
+  },
+  'NOTE-CRISIS': {
+    display: 'Crisis intervention note',
+    definition: 'Rule NOTE-CRISIS: a crisis intervention note is due by the end of the next business day after an unscheduled crisis contact (agency default; job description 2.M).',
+  },
+  ESCALATION: {
+    display: 'Overdue requirement escalation',
+    definition: "An overdue documentation requirement escalated to the specialist's supervisor, a clinical social worker (job description 1); the Task is partOf the overdue requirement's Task.",
+  },
+};
+
+const TASK_STATUSES: Record<TaskStatusCode, Concept> = {
+  open: { display: 'Open', definition: 'The requirement is triggered and not yet met; its deadline is not yet near.' },
+  'due-soon': { display: 'Due soon', definition: 'Not yet met, and the deadline is inside the due-soon window (agency default: 2 business days).' },
+  overdue: { display: 'Overdue', definition: "Not met by the deadline; escalated to the specialist's supervisor." },
+  'met-on-time': { display: 'Met on time', definition: 'Met by evidence in the record (a completed QuestionnaireResponse, a finished face-to-face Encounter, or the Task completed in the EHR) at or before the deadline.' },
+  'met-late': { display: 'Met late', definition: 'Met by evidence in the record after the deadline.' },
+  waived: { display: 'Waived', definition: 'Not required after all: a Quarterly Review (and its crisis plan review) in a month in which an Assessment is completed or updated.' },
+  superseded: { display: 'Superseded', definition: 'Closed because a later event replaced it: readmission to hospital before the post-hospital contact was met.' },
+  discharged: { display: 'Discharged', definition: 'Cancelled because the client was discharged from the program.' },
+  withdrawn: { display: 'Withdrawn', definition: 'Cancelled or closed in the EHR by staff.' },
+};
+
+const CONTACT_KIND_CONCEPTS: Record<ContactKind, Concept> = {
+  'face-to-face': { display: 'Face-to-face contact', definition: 'A contact in person with the client (job description 2.H, 3.A); documented by a Community Support Individual Note.' },
+  collateral: { display: 'Collateral contact', definition: 'A contact about the client with family, a guardian, significant others or another agency (job description 2.J, 3.B); documented by a Collateral Note.' },
+  crisis: { display: 'Crisis contact', definition: 'An unscheduled crisis intervention with the client, in or outside business hours (job description 2.M); documented by a crisis intervention note.' },
+  'treatment-team': { display: 'Treatment team meeting', definition: "A treatment team meeting about the client's treatment plan (job description 3.E, 4); documented by Treatment Team Documentation." },
+};
+
+function concepts<C extends string>(codes: readonly C[], table: Record<C, Concept>): CodeSystemConcept[] {
+  return codes.map((code) => ({ code, ...table[code] }));
+}
+
+function codeSystem(id: string, url: string, title: string, description: string, concept: CodeSystemConcept[]): CodeSystem {
+  return {
+    resourceType: 'CodeSystem',
+    id,
+    url,
+    version: PACKAGE_VERSION,
+    name: toName(id),
+    title,
+    status: 'active',
+    experimental: false,
+    description,
+    caseSensitive: true,
+    valueSet: canonicalUrl('ValueSet', id),
+    content: 'complete',
+    count: concept.length,
+    concept,
+  };
+}
+
+function valueSet(id: string, url: string, title: string, description: string, compose: ValueSet['compose']): ValueSet {
+  return {
+    resourceType: 'ValueSet',
+    id,
+    url,
+    version: PACKAGE_VERSION,
+    name: toName(id),
+    title,
+    status: 'active',
+    experimental: false,
+    description,
+    compose,
+  };
+}
+
+/** `documentation-requirement` → `DocumentationRequirement` (a computable name). */
+export function toName(id: string): string {
+  return id.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase());
+}
+
+function wholeSystem(id: string, url: string, system: CodeSystem): ValueSet {
+  return valueSet(id, url, system.title as string, `All codes of ${system.title}.`, { include: [{ system: system.url }] });
+}
+
+export const requirementCodeSystem = codeSystem(
+  'documentation-requirement',
+  REQUIREMENT_SYSTEM,
+  'Documentation requirement',
+  "The documentation a community support specialist owes for a client episode: one code per rule of the agency's documentation rules, plus the supervisor's escalation of an overdue requirement.",
+  concepts(REQUIREMENT_CODES, REQUIREMENTS)
+);
+
+export const taskStatusCodeSystem = codeSystem(
+  'requirement-task-status',
+  TASK_STATUS_SYSTEM,
+  'Requirement task business status',
+  'Task.businessStatus of a requirement Task: where the requirement stands on its way to being met. Task.status carries the R4 state machine (ready, completed, cancelled); this carries the why.',
+  concepts(TASK_STATUS_CODES, TASK_STATUSES)
+);
+
+export const contactKindCodeSystem = codeSystem(
+  'contact-kind',
+  CONTACT_KIND_SYSTEM,
+  'Contact kind',
+  'Encounter.type codes for the kinds of community support contact that trigger a note, where no standard code fits. Hospital stays use v3 ActCode IMP (or ACUTE, NONAC) in Encounter.class instead.',
+  concepts(CONTACT_KINDS, CONTACT_KIND_CONCEPTS)
+);
+
+export const taskOutputTypeCodeSystem = codeSystem(
+  'task-output-type',
+  EVIDENCE_OUTPUT_TYPE.system,
+  'Requirement task output type',
+  'Task.output.type of a requirement Task.',
+  [
+    {
+      code: EVIDENCE_OUTPUT_TYPE.code,
+      display: EVIDENCE_OUTPUT_TYPE.display,
+      definition: 'A reference to what met the requirement: the completed QuestionnaireResponse of the document, or the finished face-to-face Encounter.',
+    },
+  ]
+);
+
+export const requirementValueSet = wholeSystem('documentation-requirement', REQUIREMENT_VALUE_SET, requirementCodeSystem);
+export const taskStatusValueSet = wholeSystem('requirement-task-status', TASK_STATUS_VALUE_SET, taskStatusCodeSystem);
+export const contactKindValueSet = wholeSystem('contact-kind', CONTACT_KIND_VALUE_SET, contactKindCodeSystem);
+export const taskOutputTypeValueSet = wholeSystem('task-output-type', canonicalUrl('ValueSet', 'task-output-type'), taskOutputTypeCodeSystem);
+
+export const taskStateValueSet = valueSet(
+  'requirement-task-state',
+  TASK_STATE_VALUE_SET,
+  'Requirement task state',
+  'The R4 Task states a requirement Task takes: created ready, in-progress when an EHR marks work started, and completed or cancelled at the end.',
+  { include: [{ system: 'http://hl7.org/fhir/task-status', concept: ['ready', 'in-progress', 'completed', 'cancelled'].map((code) => ({ code })) }] }
+);
+
+export const careTeamRoleValueSet = valueSet(
+  'care-team-role',
+  CARE_TEAM_ROLE_VALUE_SET,
+  'Care team role',
+  "Task.performerType of a requirement Task: the SNOMED CT occupation of who does the work, the community support specialist (case manager) or, for an escalation, the specialist's supervisor (social worker).",
+  {
+    include: [
+      {
+        system: 'http://snomed.info/sct',
+        concept: Object.values(PERFORMER_TYPES).map(({ code, display }) => ({ code, display })),
+      },
+    ],
+  }
+);
+
+export const hospitalStayClassValueSet = valueSet(
+  'hospital-stay-class',
+  HOSPITAL_STAY_CLASS_VALUE_SET,
+  'Hospital stay class',
+  'Encounter.class codes that mark an inpatient hospital stay: v3 ActCode IMP and its specializations ACUTE and NONAC.',
+  { include: [{ system: V3_ACT_CODE, concept: [{ code: 'IMP', display: 'inpatient encounter' }, { code: 'ACUTE', display: 'inpatient acute' }, { code: 'NONAC', display: 'inpatient non-acute' }] }] }
+);
+
+export const contactClassValueSet = valueSet(
+  'contact-class',
+  CONTACT_CLASS_VALUE_SET,
+  'Community support contact class',
+  'Encounter.class codes of community support contacts: in person at the agency (AMB), at home (HH) or in the community (FLD), or virtual (VR, never face-to-face).',
+  { include: [{ system: V3_ACT_CODE, concept: [{ code: 'AMB', display: 'ambulatory' }, { code: 'HH', display: 'home health' }, { code: 'FLD', display: 'field' }, { code: 'VR', display: 'virtual' }] }] }
+);
+
+export const terminologyResources = [
+  requirementCodeSystem,
+  taskStatusCodeSystem,
+  contactKindCodeSystem,
+  taskOutputTypeCodeSystem,
+  requirementValueSet,
+  taskStatusValueSet,
+  contactKindValueSet,
+  taskOutputTypeValueSet,
+  taskStateValueSet,
+  careTeamRoleValueSet,
+  hospitalStayClassValueSet,
+  contactClassValueSet,
+];
