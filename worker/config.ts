@@ -1,0 +1,174 @@
+/**
+ * All configuration comes from environment variables (and `.env` when present), parsed by one
+ * zod schema. The defaults give the local stack; production sets the Temporal and FHIR ones.
+ * A bad value stops start-up with one line naming the variable and what is wrong (never a secret).
+ */
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+
+const SECRET_VARIABLES = new Set(['TEMPORAL_API_KEY', 'FHIR_BEARER_TOKEN', 'FHIR_CLIENT_SECRET', 'CODEC_KEYS']);
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const optionalText = z.string().trim().min(1).optional();
+const port = z.coerce.number().int().min(1).max(65535);
+const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port');
+const flag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((value) => value === 'true' || value === '1');
+
+export const environmentSchema = z
+  .object({
+    TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('care-episodes'),
+    TEMPORAL_API_KEY: optionalText,
+    TEMPORAL_TLS: flag,
+    TEMPORAL_TLS_CERT_FILE: optionalText,
+    TEMPORAL_TLS_KEY_FILE: optionalText,
+    TEMPORAL_TLS_SERVER_NAME: optionalText,
+
+    FHIR_BASE_URL: httpUrl.default('http://127.0.0.1:8103/fhir/R4'),
+    FHIR_AUTH: z.enum(['none', 'bearer', 'client-credentials', 'private-key-jwt']).default('none'),
+    FHIR_BEARER_TOKEN: optionalText,
+    FHIR_TOKEN_URL: httpUrl.optional(),
+    FHIR_CLIENT_ID: optionalText,
+    FHIR_CLIENT_SECRET: optionalText,
+    FHIR_PRIVATE_KEY_FILE: optionalText,
+    FHIR_PRIVATE_KEY_ID: optionalText,
+    FHIR_SCOPE: optionalText,
+
+    AGENCY_POLICY_FILE: optionalText,
+    METRICS_BIND: z.union([hostPort, z.literal('off')]).default('127.0.0.1:9464'),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+
+    // Local stack only.
+    FHIR_SERVER_PORT: port.default(8103),
+    FHIR_DATA_DIR: z.string().min(1).default('.data/fhir'),
+    TEMPORAL_UI_PORT: port.default(8233),
+    TEMPORAL_DB_FILE: z.string().min(1).default('.data/temporal/temporal.sqlite'),
+  })
+  .superRefine((env, ctx) => {
+    const need = (variable: keyof typeof env, why: string): void => {
+      if (!env[variable]) ctx.addIssue({ code: 'custom', path: [variable], message: `is required ${why}` });
+    };
+    if (env.FHIR_AUTH === 'bearer') need('FHIR_BEARER_TOKEN', 'when FHIR_AUTH=bearer');
+    if (env.FHIR_AUTH === 'client-credentials' || env.FHIR_AUTH === 'private-key-jwt') {
+      need('FHIR_TOKEN_URL', `when FHIR_AUTH=${env.FHIR_AUTH}`);
+      need('FHIR_CLIENT_ID', `when FHIR_AUTH=${env.FHIR_AUTH}`);
+    }
+    if (env.FHIR_AUTH === 'client-credentials') need('FHIR_CLIENT_SECRET', 'when FHIR_AUTH=client-credentials');
+    if (env.FHIR_AUTH === 'private-key-jwt') need('FHIR_PRIVATE_KEY_FILE', 'when FHIR_AUTH=private-key-jwt');
+    if (Boolean(env.TEMPORAL_TLS_CERT_FILE) !== Boolean(env.TEMPORAL_TLS_KEY_FILE)) {
+      ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_KEY_FILE'], message: 'and TEMPORAL_TLS_CERT_FILE go together (mTLS)' });
+    }
+    for (const variable of ['FHIR_PRIVATE_KEY_FILE', 'TEMPORAL_TLS_CERT_FILE', 'TEMPORAL_TLS_KEY_FILE', 'AGENCY_POLICY_FILE'] as const) {
+      const path = env[variable];
+      if (path && !existsSync(path)) ctx.addIssue({ code: 'custom', path: [variable], message: `file not found: ${path}` });
+    }
+  });
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+export type FhirAuth =
+  | { kind: 'none' }
+  | { kind: 'bearer'; token: string }
+  | { kind: 'client-credentials'; tokenUrl: string; clientId: string; clientSecret: string; scope?: string }
+  | { kind: 'private-key-jwt'; tokenUrl: string; clientId: string; privateKeyFile: string; keyId?: string; scope?: string };
+
+export interface Config {
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    apiKey?: string;
+    tls?: { serverName?: string; clientCertFile?: string; clientKeyFile?: string };
+  };
+  fhir: { baseUrl: string; auth: FhirAuth };
+  agencyPolicyFile?: string;
+  metricsBind?: string;
+  logLevel: Environment['LOG_LEVEL'];
+  localStack: { fhirServerPort: number; fhirDataDir: string; temporalUiPort: number; temporalDbFile: string };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; throws a ConfigError whose message is one line per bad variable. */
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const result = environmentSchema.safeParse(stripEmpty(env));
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? 'environment');
+      const value = env[variable];
+      const shown = value === undefined || SECRET_VARIABLES.has(variable) ? '' : ` (got ${JSON.stringify(value)})`;
+      return `configuration error: ${variable}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(lines.join('\n'));
+  }
+  return toConfig(result.data);
+}
+
+/** Loads `.env` (real environment variables win) and parses the result. */
+export function loadConfig(envFile = '.env'): Config {
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  return parseConfig(process.env);
+}
+
+function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => Boolean(entry[1])));
+}
+
+function toConfig(env: Environment): Config {
+  const tlsWanted = env.TEMPORAL_TLS || env.TEMPORAL_TLS_CERT_FILE || env.TEMPORAL_API_KEY;
+  return {
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      apiKey: env.TEMPORAL_API_KEY,
+      tls: tlsWanted
+        ? { serverName: env.TEMPORAL_TLS_SERVER_NAME, clientCertFile: env.TEMPORAL_TLS_CERT_FILE, clientKeyFile: env.TEMPORAL_TLS_KEY_FILE }
+        : undefined,
+    },
+    fhir: { baseUrl: env.FHIR_BASE_URL.replace(/\/+$/, ''), auth: toFhirAuth(env) },
+    agencyPolicyFile: env.AGENCY_POLICY_FILE,
+    metricsBind: env.METRICS_BIND === 'off' ? undefined : env.METRICS_BIND,
+    logLevel: env.LOG_LEVEL,
+    localStack: {
+      fhirServerPort: env.FHIR_SERVER_PORT,
+      fhirDataDir: env.FHIR_DATA_DIR,
+      temporalUiPort: env.TEMPORAL_UI_PORT,
+      temporalDbFile: env.TEMPORAL_DB_FILE,
+    },
+  };
+}
+
+// The schema's refinements guarantee the fields each kind needs.
+function toFhirAuth(env: Environment): FhirAuth {
+  const scope = env.FHIR_SCOPE;
+  switch (env.FHIR_AUTH) {
+    case 'none':
+      return { kind: 'none' };
+    case 'bearer':
+      return { kind: 'bearer', token: env.FHIR_BEARER_TOKEN as string };
+    case 'client-credentials':
+      return {
+        kind: 'client-credentials',
+        tokenUrl: env.FHIR_TOKEN_URL as string,
+        clientId: env.FHIR_CLIENT_ID as string,
+        clientSecret: env.FHIR_CLIENT_SECRET as string,
+        scope,
+      };
+    case 'private-key-jwt':
+      return {
+        kind: 'private-key-jwt',
+        tokenUrl: env.FHIR_TOKEN_URL as string,
+        clientId: env.FHIR_CLIENT_ID as string,
+        privateKeyFile: env.FHIR_PRIVATE_KEY_FILE as string,
+        keyId: env.FHIR_PRIVATE_KEY_ID,
+        scope,
+      };
+  }
+}
