@@ -124,7 +124,7 @@ function mergeInto(target: ElementDefinition, diff: ElementDefinition): void {
     if (key === 'constraint') {
       target.constraint = [...(target.constraint ?? []), ...(value as ElementDefinition['constraint'] & object)];
     } else {
-      (target as Record<string, unknown>)[key] = structuredClone(value);
+      (target as unknown as Record<string, unknown>)[key] = structuredClone(value);
     }
   }
 }
