@@ -1,0 +1,151 @@
+/**
+ * `npm start`: the whole local stack on embedded defaults — the Temporal dev server (SQLite under
+ * `.data/`, Web UI), the embedded FHIR server (journal under `.data/`) and the worker — until
+ * Ctrl-C, which stops all three cleanly. State survives a restart.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { ConfigError, loadConfig } from '../worker/config.ts';
+import type { Config } from '../worker/config.ts';
+import { startTemporalDevServer } from './dev-server.ts';
+import type { RunningDevServer } from './dev-server.ts';
+import { PROJECT_ROOT } from './tools.ts';
+
+const say = (line: string): void => {
+  process.stdout.write(`[stack] ${line}\n`);
+};
+
+function portIsFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
+}
+
+async function assertPortsFree(config: Config): Promise<void> {
+  const [temporalHost = '127.0.0.1', temporalPort = '7233'] = config.temporal.address.split(':');
+  const ports: [string, string, number, string][] = [
+    ['Temporal frontend', temporalHost, Number(temporalPort), 'TEMPORAL_ADDRESS'],
+    ['Temporal Web UI', temporalHost, config.localStack.temporalUiPort, 'TEMPORAL_UI_PORT'],
+    ['FHIR server', '127.0.0.1', config.localStack.fhirServerPort, 'FHIR_SERVER_PORT'],
+  ];
+  if (config.metricsBind) {
+    const [host = '127.0.0.1', port = '9464'] = config.metricsBind.split(':');
+    ports.push(['worker metrics', host, Number(port), 'METRICS_BIND']);
+  }
+  const taken = [];
+  for (const [what, host, port, variable] of ports) {
+    if (!(await portIsFree(host, port))) taken.push(`port ${port} (${what}) is already in use; stop what uses it or set ${variable}`);
+  }
+  if (taken.length) throw new Error(taken.join('\n'));
+}
+
+/** Starts `node <script>` with the stack's environment; resolves once `ready` matches a line of its output. */
+function startNodeService(name: string, script: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let started = false;
+    const onLine = (chunk: Buffer): void => {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        process.stdout.write(`[${name}] ${line}\n`);
+        if (!started && ready.test(line)) {
+          started = true;
+          resolve(child);
+        }
+      }
+    };
+    child.stdout.on('data', onLine);
+    child.stderr.on('data', onLine);
+    child.once('exit', (code) => {
+      if (!started) reject(new Error(`${name} exited with code ${code} before it was ready`));
+    });
+  });
+}
+
+function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(join(PROJECT_ROOT, '.env'));
+  await assertPortsFree(config);
+  const [ip = '127.0.0.1', port = '7233'] = config.temporal.address.split(':');
+  const dbFile = resolve(PROJECT_ROOT, config.localStack.temporalDbFile);
+  mkdirSync(dirname(dbFile), { recursive: true });
+
+  let temporal: RunningDevServer | undefined;
+  let fhir: ChildProcess | undefined;
+  let worker: ChildProcess | undefined;
+  let stopping = false;
+  const stopAll = async (code: number): Promise<never> => {
+    if (!stopping) {
+      stopping = true;
+      say('stopping: worker, FHIR server, Temporal dev server…');
+      await stopChild(worker);
+      await stopChild(fhir);
+      await temporal?.stop();
+      say('stopped');
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    say(`starting the Temporal dev server (state in ${config.localStack.temporalDbFile})…`);
+    temporal = await startTemporalDevServer({
+      ip,
+      port: Number(port),
+      uiPort: config.localStack.temporalUiPort,
+      dbFile,
+      namespace: config.temporal.namespace,
+      output: createWriteStream(join(dirname(dbFile), 'server.log'), { flags: 'a' }),
+    });
+    const env = {
+      ...process.env,
+      FHIR_DATA_DIR: resolve(PROJECT_ROOT, config.localStack.fhirDataDir),
+      FHIR_BASE_URL: process.env.FHIR_BASE_URL || `http://127.0.0.1:${config.localStack.fhirServerPort}/fhir/R4`,
+    };
+    say('starting the FHIR server…');
+    fhir = await startNodeService('fhir', 'fhir-server/main.ts', env, /FHIR server listening/);
+    say('starting the worker…');
+    worker = await startNodeService('worker', 'worker/main.ts', env, /worker started/);
+    for (const child of [fhir, worker]) {
+      child.once('exit', (code) => {
+        if (!stopping) {
+          say(`a service exited unexpectedly (code ${code}); stopping the stack`);
+          void stopAll(1);
+        }
+      });
+    }
+  } catch (err) {
+    say((err as Error).message);
+    await stopAll(1);
+  }
+
+  say('the local stack is up:');
+  say(`  Temporal frontend   ${temporal?.address}  (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`);
+  say(`  Temporal Web UI     ${temporal?.uiUrl}`);
+  say(`  FHIR R4 server      ${process.env.FHIR_BASE_URL || `http://127.0.0.1:${config.localStack.fhirServerPort}/fhir/R4`}`);
+  if (config.metricsBind) say(`  worker metrics      http://${config.metricsBind}/metrics`);
+  say('press Ctrl-C to stop everything');
+}
+
+try {
+  await main();
+} catch (err) {
+  console.error(err instanceof ConfigError ? err.message : `[stack] ${(err as Error).message}`);
+  process.exit(err instanceof ConfigError ? 78 : 1);
+}

@@ -1,0 +1,72 @@
+/**
+ * The worker process: `node worker/main.ts`. Configuration from the environment (see config.ts);
+ * stops gracefully on SIGINT/SIGTERM, letting running activities finish.
+ */
+import { readFileSync } from 'node:fs';
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { ConfigError, loadConfig } from './config.ts';
+import type { Config } from './config.ts';
+import { createFhirClient } from './fhir-client.ts';
+import { createJsonLogger } from './logger.ts';
+import { createCareWorker } from './worker.ts';
+
+function connectionOptions(temporal: Config['temporal']): Parameters<typeof NativeConnection.connect>[0] {
+  const { tls } = temporal;
+  return {
+    address: temporal.address,
+    apiKey: temporal.apiKey,
+    tls: tls
+      ? {
+          serverNameOverride: tls.serverName,
+          clientCertPair:
+            tls.clientCertFile && tls.clientKeyFile
+              ? { crt: readFileSync(tls.clientCertFile), key: readFileSync(tls.clientKeyFile) }
+              : undefined,
+        }
+      : undefined,
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const logger = createJsonLogger(config.logLevel.toUpperCase() as 'INFO');
+  Runtime.install({
+    logger,
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      metrics: config.metricsBind ? { prometheus: { bindAddress: config.metricsBind } } : undefined,
+    },
+  });
+
+  const connection = await NativeConnection.connect(connectionOptions(config.temporal));
+  const worker = await createCareWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    fhir: createFhirClient(config.fhir),
+  });
+  logger.info('worker started', {
+    taskQueue: config.temporal.taskQueue,
+    namespace: config.temporal.namespace,
+    temporalAddress: config.temporal.address,
+    fhirBaseUrl: config.fhir.baseUrl,
+    metrics: config.metricsBind ?? 'off',
+  });
+  try {
+    await worker.run(); // resolves after SIGINT/SIGTERM, once in-flight work has drained
+  } finally {
+    await connection.close();
+  }
+  logger.info('worker stopped');
+}
+
+await main();
