@@ -2,15 +2,15 @@
  * The agency's business days: Monday to Friday, minus its holidays (the base calendar, plus the
  * days it adds, minus the days it removes).
  */
-import { addCalendarDays, assertLocalDate, dayOfWeek, type LocalDate, yearOf } from './local-date.ts';
+import { addCalendarDays, assertLocalDate, dayOfWeek, type LocalDate } from './local-date.ts';
 import type { AgencyPolicy } from './policy.ts';
-import { usFederalHolidays } from './us-federal-holidays.ts';
+import { isUsFederalHoliday } from './us-federal-holidays.ts';
 
 export function isAgencyHoliday(date: LocalDate, policy: AgencyPolicy): boolean {
   const { calendar, add, remove } = policy.holidays;
   if (add.includes(date)) return true;
   if (remove.includes(date) || calendar === 'none') return false;
-  return usFederalHolidays(yearOf(date)).some((holiday) => holiday.date === date);
+  return isUsFederalHoliday(date);
 }
 
 export function isBusinessDay(date: LocalDate, policy: AgencyPolicy): boolean {

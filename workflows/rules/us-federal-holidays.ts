@@ -3,7 +3,7 @@
  * a holiday on a Saturday is observed the Friday before, one on a Sunday the Monday after.
  * So New Year's Day on a Saturday is observed on December 31 of the year before.
  */
-import { addCalendarDays, dayOfWeek, type LocalDate, lastDayOfMonthOf, localDate } from './local-date.ts';
+import { addCalendarDays, dayOfWeek, type LocalDate, lastDayOfMonthOf, localDate, yearOf } from './local-date.ts';
 
 export interface Holiday {
   date: LocalDate;
@@ -61,21 +61,35 @@ function observed(date: LocalDate): LocalDate {
   }
 }
 
+const observedByYear = new Map<number, readonly Holiday[]>();
+
+function observedIn(year: number): readonly Holiday[] {
+  let holidays = observedByYear.get(year);
+  if (!holidays) {
+    if (!Number.isInteger(year) || year < FIRST_SUPPORTED_YEAR) {
+      throw new RangeError(`US federal holidays are computed for ${FIRST_SUPPORTED_YEAR} onward, not ${year}`);
+    }
+    holidays = [year, year + 1]
+      .flatMap((holidayYear) =>
+        US_FEDERAL_HOLIDAY_RULES.filter((rule) => (rule.since ?? FIRST_SUPPORTED_YEAR) <= holidayYear).map((rule) =>
+          Object.freeze({ date: observed(rule.dateIn(holidayYear)), name: rule.name }),
+        ),
+      )
+      .filter((holiday) => holiday.date.startsWith(`${year}-`))
+      .sort((a, b) => a.date.localeCompare(b.date));
+    observedByYear.set(year, holidays);
+  }
+  return holidays;
+}
+
 /**
  * The federal holidays observed in `year`, in date order. The year is the observed date's year:
  * 2021 ends with New Year's Day 2022 observed on 2021-12-31, and 2022 has no January 1 holiday.
  */
 export function usFederalHolidays(year: number): Holiday[] {
-  if (!Number.isInteger(year) || year < FIRST_SUPPORTED_YEAR) {
-    throw new RangeError(`US federal holidays are computed for ${FIRST_SUPPORTED_YEAR} onward, not ${year}`);
-  }
-  return [year, year + 1]
-    .flatMap((holidayYear) =>
-      US_FEDERAL_HOLIDAY_RULES.filter((rule) => (rule.since ?? FIRST_SUPPORTED_YEAR) <= holidayYear).map((rule) => ({
-        date: observed(rule.dateIn(holidayYear)),
-        name: rule.name,
-      })),
-    )
-    .filter((holiday) => holiday.date.startsWith(`${year}-`))
-    .sort((a, b) => a.date.localeCompare(b.date));
+  return [...observedIn(year)];
+}
+
+export function isUsFederalHoliday(date: LocalDate): boolean {
+  return observedIn(yearOf(date)).some((holiday) => holiday.date === date);
 }
