@@ -1,0 +1,131 @@
+/**
+ * The reducer for events: state + event → new state. Pure: the workflow passes its clock in.
+ * A repeated event id changes nothing; events may arrive in any order.
+ */
+import { contactNoteDeadline, dischargePlanDeadline, isWaivedByAssessment, localDateOf, postHospitalContactDeadline } from '../rules/index.ts';
+import { applyContactEvidence, applyDocumentEvidence } from './evidence.ts';
+import type { EpisodeEvent } from './events.ts';
+import { addRequirement, asDeadline, close, meet, pendingOf } from './requirements.ts';
+import { settle } from './schedule.ts';
+import { type EpisodeState, isOpen, isPending } from './state.ts';
+
+const MAX_SEEN_EVENT_IDS = 1000;
+
+type Handler<T extends EpisodeEvent['type']> = (state: EpisodeState, event: Extract<EpisodeEvent, { type: T }>, now: number) => void;
+
+/** A readmission before the post-hospital contact is met closes that requirement; the new stay's weeks take over. */
+function supersedeByReadmission(state: EpisodeState, now: number): void {
+  for (const requirement of pendingOf(state, 'POST-HOSPITAL-CONTACT')) {
+    const releasedOn = state.stays[requirement.cycle]?.releasedOn;
+    const readmission = Object.entries(state.stays).find(
+      ([encounterId, stay]) => encounterId !== requirement.cycle && stay.admittedOn && releasedOn && stay.admittedOn >= releasedOn,
+    );
+    if (readmission) {
+      close(state, requirement, 'superseded', `Readmitted to hospital (Encounter/${readmission[0]}) before the post-hospital contact`, now);
+    }
+  }
+}
+
+const hospitalAdmission: Handler<'hospital-admission'> = (state, event, now) => {
+  const stay = (state.stays[event.encounterId] ??= {});
+  stay.admittedOn = event.admittedOn;
+  supersedeByReadmission(state, now);
+};
+
+const hospitalRelease: Handler<'hospital-release'> = (state, event, now) => {
+  const stay = (state.stays[event.encounterId] ??= {});
+  stay.releasedOn = event.releasedOn;
+  for (const week of pendingOf(state, 'HOSPITAL-CONTACT')) {
+    // Weeks already overdue stay open: a missed weekly contact is a real miss.
+    if (week.focus === `Encounter/${event.encounterId}` && week.stage !== 'overdue') {
+      close(state, week, 'superseded', `Released from hospital on ${event.releasedOn}`, now);
+    }
+  }
+  if (state.status !== 'active') return;
+  const deadline = postHospitalContactDeadline({ encounterId: event.encounterId, date: event.releasedOn }, state.config.policy);
+  addRequirement(state, deadline, `Encounter/${event.encounterId}`, now);
+  supersedeByReadmission(state, now);
+};
+
+const contactRecorded: Handler<'contact-recorded'> = (state, event, now) => {
+  const contact = { encounterId: event.encounterId, kind: event.kind, date: event.date };
+  if (!state.contacts.some((known) => known.encounterId === contact.encounterId)) state.contacts.push(contact);
+  if (state.status === 'active') {
+    const deadline = contactNoteDeadline(event.kind, { encounterId: event.encounterId, date: event.date }, state.config.policy);
+    addRequirement(state, deadline, `Encounter/${event.encounterId}`, now);
+  }
+  applyContactEvidence(state, contact, now);
+};
+
+function recordAssessment(state: EpisodeState, date: string, now: number): void {
+  if (!state.assessmentDates.includes(date)) state.assessmentDates = [...state.assessmentDates, date].sort();
+  for (const requirement of [...pendingOf(state, 'QR'), ...pendingOf(state, 'CIP-REVIEW')]) {
+    if (isWaivedByAssessment(asDeadline(requirement), date, state.config.policy)) {
+      close(state, requirement, 'waived', `Assessment completed on ${date}, in the month this review is due`, now);
+    }
+  }
+}
+
+const documentCompleted: Handler<'document-completed'> = (state, event, now) => {
+  const completedAt = Date.parse(event.completedAt);
+  applyDocumentEvidence(
+    state,
+    { requirement: event.requirement, cycle: event.cycle, questionnaireResponseId: event.questionnaireResponseId, completedAt },
+    now,
+  );
+  if (event.requirement === 'ANNUAL-ASSESSMENT') recordAssessment(state, localDateOf(completedAt, state.config.policy.timeZone), now);
+};
+
+const assessmentCompleted: Handler<'assessment-completed'> = (state, event, now) => recordAssessment(state, event.date, now);
+
+const taskChanged: Handler<'task-changed'> = (state, event, now) => {
+  const requirement = Object.values(state.requirements).find((candidate) => candidate.taskId === event.taskId);
+  if (!requirement) return;
+  if (event.owner && event.owner !== requirement.owner) requirement.owner = event.owner;
+  if (event.status === 'completed') meet(state, requirement, `Task/${event.taskId}`, Date.parse(event.at), now);
+  if (event.status === 'cancelled') close(state, requirement, 'withdrawn', 'Cancelled in the EHR', now);
+};
+
+const staffReassigned: Handler<'staff-reassigned'> = (state, event) => {
+  state.config[event.role] = event.practitioner;
+  const escalations = event.role === 'supervisor';
+  for (const requirement of Object.values(state.requirements)) {
+    if (!isPending(requirement) || (requirement.code === 'ESCALATION') !== escalations) continue;
+    requirement.owner = event.practitioner;
+    if (isOpen(requirement)) requirement.synced = false;
+  }
+};
+
+const programDischarge: Handler<'program-discharge'> = (state, event, now) => {
+  if (state.status !== 'active') return;
+  for (const requirement of Object.values(state.requirements)) {
+    close(state, requirement, 'discharged', `Client discharged from the program on ${event.date}`, now);
+  }
+  Object.assign(state, { status: 'discharged', dischargeDate: event.date });
+  addRequirement(state, dischargePlanDeadline(event.date, state.config.policy), state.config.episodeOfCare, now);
+};
+
+const HANDLERS: { [T in EpisodeEvent['type']]: Handler<T> } = {
+  'hospital-admission': hospitalAdmission,
+  'hospital-release': hospitalRelease,
+  'contact-recorded': contactRecorded,
+  'document-completed': documentCompleted,
+  'assessment-completed': assessmentCompleted,
+  'task-changed': taskChanged,
+  'staff-reassigned': staffReassigned,
+  'program-discharge': programDischarge,
+};
+
+export function isDuplicate(state: EpisodeState, event: EpisodeEvent): boolean {
+  return state.seenEventIds.includes(event.eventId);
+}
+
+export function applyEvent(state: EpisodeState, event: EpisodeEvent, now: number): EpisodeState {
+  if (isDuplicate(state, event)) return state;
+  const next: EpisodeState = JSON.parse(JSON.stringify(state));
+  next.seenEventIds = [...next.seenEventIds, event.eventId].slice(-MAX_SEEN_EVENT_IDS);
+  next.eventsThisRun += 1;
+  (HANDLERS[event.type] as Handler<typeof event.type>)(next, event, now);
+  settle(next, now);
+  return next;
+}

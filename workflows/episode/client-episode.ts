@@ -1,0 +1,162 @@
+/**
+ * One client's episode in the program, from admission to the Discharge Plan: every documentation
+ * requirement becomes a FHIR Task owned by the specialist, with its due date, and follows the
+ * clock and the record until it is met, waived, superseded or cancelled.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { EpisodeActivities } from './activity-contract.ts';
+import { applyEvent, isDuplicate } from './apply-event.ts';
+import { type EpisodeEvent, parseEpisodeEvent } from './events.ts';
+import { type EpisodeConfig, type EpisodeInput, episodeInputSchema } from './input.ts';
+import { episodeEvent, type EventReceipt, getState, recordEvent } from './messages.ts';
+import { evidenceSearchFor, reconcile, startDeadlines } from './reconcile.ts';
+import { nextWakeUp, tick } from './schedule.ts';
+import { type EpisodeState, initialState, isPending } from './state.ts';
+import { currentDetailsOf, searchAttributesOf } from './view.ts';
+
+const { writeRequirementTask, findEvidence } = proxyActivities<EpisodeActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+/** Own bound on a run's history, well under the server's limits; see also `continueAsNewSuggested`. */
+export const HISTORY_EVENTS_PER_RUN = 1500;
+/** Requirements closed longer ago than this leave the state at continue-as-new (their Tasks stay in FHIR). */
+const CLOSED_REQUIREMENT_MEMORY_MS = 90 * 86_400_000;
+
+export interface EpisodeResult {
+  episodeOfCare: string;
+  closedReason: EpisodeState['closedReason'];
+  dischargeDate?: string;
+}
+
+function parseInput(input: EpisodeInput): EpisodeConfig {
+  try {
+    return episodeInputSchema.parse(input);
+  } catch (error) {
+    // A bad start input can never succeed: fail the workflow rather than retry its task forever.
+    throw ApplicationFailure.nonRetryable(`invalid episode input: ${(error as Error).message}`, 'InvalidEpisodeInput');
+  }
+}
+
+export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState): Promise<EpisodeResult> {
+  let state = carried ?? initialState(parseInput(input));
+  let dirty = false;
+
+  const apply = (event: EpisodeEvent): EventReceipt => {
+    if (isDuplicate(state, event)) return { eventId: event.eventId, outcome: 'duplicate' };
+    state = applyEvent(state, event, Date.now());
+    dirty = true;
+    return { eventId: event.eventId, outcome: 'applied' };
+  };
+  setHandler(recordEvent, (event) => apply(parseEpisodeEvent(event)), {
+    validator: (event) => void parseEpisodeEvent(event),
+  });
+  setHandler(episodeEvent, (payload) => {
+    try {
+      apply(parseEpisodeEvent(payload));
+    } catch (error) {
+      log.warn('episode event signal ignored', { reason: (error as Error).message });
+    }
+  });
+  setHandler(getState, () => state);
+
+  if (!state.reconciled) {
+    const now = Date.now();
+    const deadlines = startDeadlines(state, now);
+    const search = evidenceSearchFor(state, deadlines, now);
+    state = reconcile(state, deadlines, search ? await findEvidence(search) : {}, Date.now());
+  }
+
+  for (;;) {
+    dirty = false;
+    state = tick(state, Date.now());
+    await writeTasks();
+    publishView();
+    if (state.status === 'closed') break;
+    if (shouldContinueAsNew()) {
+      await condition(allHandlersFinished);
+      await writeTasks();
+      return continueAsNew<typeof clientEpisode>(input, carryOver(state, Date.now()));
+    }
+    const wakeUp = nextWakeUp(state, Date.now());
+    if (wakeUp) await condition(() => dirty, Math.max(1, wakeUp.at - Date.now()), { summary: wakeUp.summary });
+    else await condition(() => dirty);
+  }
+
+  await condition(allHandlersFinished);
+  return { episodeOfCare: state.config.episodeOfCare, closedReason: state.closedReason, dischargeDate: state.dischargeDate };
+
+  /** Writes every Task that lags behind its requirement, in the order the requirements arose. */
+  async function writeTasks(): Promise<void> {
+    for (let key = nextUnsynced(); key; key = nextUnsynced()) {
+      const requirement = state.requirements[key]!;
+      const written = JSON.stringify(requirement);
+      const escalated = requirement.escalates ? state.requirements[requirement.escalates] : undefined;
+      const result = await writeRequirementTask({
+        patient: state.config.patient,
+        episodeOfCare: state.config.episodeOfCare,
+        carePlan: state.config.carePlan,
+        agency: state.config.agency,
+        requirement,
+        escalatedTaskId: escalated?.taskId,
+        now: Date.now(),
+      });
+      // Handlers may have changed the requirement while the write was in flight: then it stays unsynced.
+      const current = state.requirements[key];
+      if (!current) continue;
+      const unchanged = JSON.stringify(current) === written;
+      state = { ...state, requirements: { ...state.requirements, [key]: { ...current, taskId: result.taskId, synced: unchanged } } };
+      if (result.changedInEhr) {
+        apply({
+          type: 'task-changed',
+          eventId: `Task/${result.taskId}/_history/${result.changedInEhr.versionId ?? result.changedInEhr.at}`,
+          taskId: result.taskId,
+          status: result.changedInEhr.status,
+          owner: result.changedInEhr.owner,
+          at: result.changedInEhr.at,
+        });
+      }
+    }
+  }
+
+  function nextUnsynced(): string | undefined {
+    return Object.values(state.requirements).find(
+      (requirement) =>
+        !requirement.synced &&
+        // An escalation waits until the overdue Task it points at exists.
+        (!requirement.escalates || state.requirements[requirement.escalates]?.taskId !== undefined),
+    )?.key;
+  }
+
+  function publishView(): void {
+    upsertSearchAttributes(searchAttributesOf(state));
+    setCurrentDetails(currentDetailsOf(state, Date.now()));
+  }
+
+  function shouldContinueAsNew(): boolean {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength >= HISTORY_EVENTS_PER_RUN;
+  }
+}
+
+/** The state the next run starts from: everything pending, plus what closed recently. */
+function carryOver(state: EpisodeState, now: number): EpisodeState {
+  const requirements = Object.fromEntries(
+    Object.entries(state.requirements).filter(
+      ([, requirement]) => isPending(requirement) || !requirement.synced || (requirement.closedAt ?? now) > now - CLOSED_REQUIREMENT_MEMORY_MS,
+    ),
+  );
+  return { ...state, requirements, eventsThisRun: 0 };
+}

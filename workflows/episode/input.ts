@@ -1,0 +1,37 @@
+/**
+ * What starts a client episode: FHIR references and dates only (never names or other PHI), plus the
+ * agency's policy overrides.
+ */
+import { z } from 'zod';
+import { agencyPolicySchema } from '../rules/index.ts';
+
+const reference = (type: string) =>
+  z.string().regex(new RegExp(`^${type}/[A-Za-z0-9\\-.]{1,64}$`), `not a ${type} reference (${type}/<id>)`);
+export const localDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'not a date (YYYY-MM-DD)');
+export const practitionerReference = z
+  .string()
+  .regex(/^(Practitioner|PractitionerRole)\/[A-Za-z0-9\-.]{1,64}$/, 'not a Practitioner or PractitionerRole reference');
+
+export const episodeInputSchema = z.strictObject({
+  patient: reference('Patient'),
+  episodeOfCare: reference('EpisodeOfCare'),
+  carePlan: reference('CarePlan').optional(),
+  specialist: practitionerReference,
+  supervisor: practitionerReference,
+  agency: reference('Organization'),
+  admissionDate: localDateSchema,
+  /** Agency overrides of the defaults of requirements.md; `{}` is the documented policy. */
+  policy: agencyPolicySchema.prefault({}),
+});
+
+export type EpisodeInput = z.input<typeof episodeInputSchema>;
+export type EpisodeConfig = z.output<typeof episodeInputSchema>;
+
+/** `episode-<EpisodeOfCare id>`: one workflow per episode, so starting it twice is harmless. */
+export function episodeWorkflowId(episodeOfCare: string): string {
+  return `episode-${episodeOfCare.replace(/^EpisodeOfCare\//, '')}`;
+}
+
+export function idOf(reference: string): string {
+  return reference.slice(reference.indexOf('/') + 1);
+}

@@ -1,0 +1,21 @@
+/**
+ * How the outside world talks to an episode. Prefer the `recordEvent` update: its validator
+ * rejects a malformed payload before anything is written to history, and the caller learns
+ * whether the event was applied or a repeat. The `episodeEvent` signal exists for
+ * signal-with-start; a malformed signal is logged (field paths only) and ignored.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { z } from 'zod';
+import type { episodeEventSchema } from './events.ts';
+import type { EpisodeState } from './state.ts';
+
+export type EpisodeEventInput = z.input<typeof episodeEventSchema>;
+
+export interface EventReceipt {
+  eventId: string;
+  outcome: 'applied' | 'duplicate';
+}
+
+export const recordEvent = defineUpdate<EventReceipt, [EpisodeEventInput]>('recordEvent');
+export const episodeEvent = defineSignal<[EpisodeEventInput]>('episodeEvent');
+export const getState = defineQuery<EpisodeState>('getState');

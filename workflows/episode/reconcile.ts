@@ -1,0 +1,53 @@
+/**
+ * Starting an episode whose admission lies in the past (an existing client, news that arrives
+ * late): every requirement already due — the one-time ones since admission, the recurring ones of
+ * the current cycle — is looked up in the record first; what the record shows met is recorded as
+ * met by that evidence, everything else opens (overdue when it is). Nothing is silently skipped.
+ */
+import { admissionDeadlines, currentCycleDeadlines, type Deadline } from '../rules/index.ts';
+import { QUESTIONNAIRE_FOR_REQUIREMENT } from '../vocabulary.ts';
+import type { EvidenceFound, EvidenceSearch } from './activity-contract.ts';
+import { idOf } from './input.ts';
+import { addRequirement, meet, requirementKey } from './requirements.ts';
+import { settle } from './schedule.ts';
+import type { EpisodeState } from './state.ts';
+
+export function startDeadlines(state: EpisodeState, now: number): Deadline[] {
+  const { admissionDate, policy } = state.config;
+  return [
+    ...admissionDeadlines(admissionDate, policy),
+    ...currentCycleDeadlines({ admissionDate, assessmentDates: state.assessmentDates }, policy, now),
+  ];
+}
+
+/** The evidence search for the start deadlines already open at `now`; undefined when none is. */
+export function evidenceSearchFor(state: EpisodeState, deadlines: Deadline[], now: number): EvidenceSearch | undefined {
+  const items = deadlines
+    .filter((deadline) => deadline.opensAt <= now)
+    .map((deadline) => {
+      const key = requirementKey(deadline.code, deadline.cycle);
+      return {
+        key,
+        code: deadline.code,
+        taskIdentifier: `${idOf(state.config.episodeOfCare)}/${key}`,
+        questionnaire: QUESTIONNAIRE_FOR_REQUIREMENT[deadline.code],
+        faceToFace: deadline.code === 'POST-HOSPITAL-CONTACT',
+        from: new Date(deadline.opensAt).toISOString(),
+        to: new Date(now).toISOString(),
+      };
+    });
+  return items.length > 0 ? { patient: state.config.patient, items } : undefined;
+}
+
+export function reconcile(state: EpisodeState, deadlines: Deadline[], found: EvidenceFound, now: number): EpisodeState {
+  const next: EpisodeState = JSON.parse(JSON.stringify(state));
+  for (const deadline of deadlines) {
+    const requirement = addRequirement(next, deadline, next.config.episodeOfCare, now);
+    const evidence = found[requirement.key];
+    if (evidence) meet(next, requirement, evidence.reference, Date.parse(evidence.at), now);
+  }
+  next.reconciled = true;
+  next.recurringUntil = now;
+  settle(next, now);
+  return next;
+}

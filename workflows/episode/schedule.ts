@@ -1,0 +1,95 @@
+/**
+ * What the clock brings: recurring requirements coming into their lead time, the weeks of a
+ * hospital stay, and the end of the discharge grace period. `tick` is the reducer for "time
+ * passed"; `nextWakeUp` is the one instant the workflow sleeps until.
+ */
+import { dischargeGraceEndsAt, hospitalContactDeadline, recurringDeadlines } from '../rules/index.ts';
+import { forgetOldEvidence, applyRememberedEvidence } from './evidence.ts';
+import { addRequirement, advanceAll, asDeadline, nextTransitionAt, pendingOf } from './requirements.ts';
+import { type EpisodeState, isPending, MET_STAGES } from './state.ts';
+
+const DAY_MS = 86_400_000;
+/** Recurring deadlines are computed this far ahead, and again when half of that has passed. */
+const RECURRING_LOOKAHEAD_MS = 400 * DAY_MS;
+/** A hospital stay longer than this many weeks is not scheduled further (a data error, not a stay). */
+const MAX_HOSPITAL_WEEKS = 260;
+
+function scheduleRecurring(state: EpisodeState, now: number): void {
+  if (state.status !== 'active' || state.recurringUntil - now > RECURRING_LOOKAHEAD_MS / 2) return;
+  const until = now + RECURRING_LOOKAHEAD_MS;
+  const episode = { admissionDate: state.config.admissionDate, assessmentDates: state.assessmentDates };
+  for (const deadline of recurringDeadlines(episode, state.config.policy, { from: state.recurringUntil, until })) {
+    addRequirement(state, deadline, state.config.episodeOfCare, now);
+  }
+  state.recurringUntil = until;
+}
+
+/** Every week of a current stay up to and including the next one to open. */
+function scheduleHospitalWeeks(state: EpisodeState, now: number): void {
+  if (state.status !== 'active') return;
+  for (const [encounterId, stay] of Object.entries(state.stays)) {
+    if (!stay.admittedOn || stay.releasedOn) continue;
+    for (let week = 1; week <= MAX_HOSPITAL_WEEKS; week++) {
+      const deadline = hospitalContactDeadline({ encounterId, admittedOn: stay.admittedOn }, week, state.config.policy);
+      addRequirement(state, deadline, `Encounter/${encounterId}`, now);
+      if (deadline.opensAt > now) break;
+    }
+  }
+}
+
+function graceEndsAt(state: EpisodeState): number | undefined {
+  const [plan] = pendingOf(state, 'DISCHARGE-PLAN');
+  return plan && dischargeGraceEndsAt(asDeadline(plan), state.config.policy);
+}
+
+/** A discharged episode ends when its Discharge Plan is met or withdrawn, or when the grace period after its due date ends. */
+function closeDischargedEpisode(state: EpisodeState, now: number): void {
+  if (state.status !== 'discharged') return;
+  const plan = Object.values(state.requirements).find((requirement) => requirement.code === 'DISCHARGE-PLAN');
+  if (!plan) return;
+  if (MET_STAGES.includes(plan.stage)) Object.assign(state, { status: 'closed', closedReason: 'discharge-plan-met' });
+  else if (!isPending(plan)) Object.assign(state, { status: 'closed', closedReason: 'discharge-plan-withdrawn' });
+  else if (now > graceEndsAt(state)!) Object.assign(state, { status: 'closed', closedReason: 'grace-period-ended' });
+}
+
+/** Brings every requirement up to `now`. Mutates the draft it is given. */
+export function settle(state: EpisodeState, now: number): void {
+  scheduleRecurring(state, now);
+  scheduleHospitalWeeks(state, now);
+  advanceAll(state, now);
+  applyRememberedEvidence(state, now);
+  forgetOldEvidence(state, now);
+  closeDischargedEpisode(state, now);
+}
+
+/** The reducer for "time passed". */
+export function tick(state: EpisodeState, now: number): EpisodeState {
+  const next: EpisodeState = JSON.parse(JSON.stringify(state));
+  settle(next, now);
+  return next;
+}
+
+export interface WakeUp {
+  at: number;
+  /** What the timer waits for, in ids and codes (it is shown in the Web UI). */
+  summary: string;
+}
+
+export function nextWakeUp(state: EpisodeState, now: number): WakeUp | undefined {
+  if (state.status === 'closed') return undefined;
+  const candidates: WakeUp[] = [];
+  const transition = nextTransitionAt(state, now);
+  if (transition) {
+    const requirement = state.requirements[transition.key]!;
+    const what = transition.at === requirement.opensAt ? 'opens' : transition.at === requirement.dueSoonAt ? 'due soon' : 'overdue';
+    candidates.push({ at: transition.at, summary: `${requirement.key} ${what}` });
+  }
+  if (state.status === 'active') {
+    candidates.push({ at: state.recurringUntil - RECURRING_LOOKAHEAD_MS / 2 + 1, summary: 'schedule recurring requirements' });
+  }
+  const graceEnd = graceEndsAt(state);
+  if (state.status === 'discharged' && graceEnd !== undefined) {
+    candidates.push({ at: graceEnd + 1, summary: 'discharge plan grace period ends' });
+  }
+  return candidates.filter((candidate) => candidate.at > now).sort((a, b) => a.at - b.at)[0];
+}

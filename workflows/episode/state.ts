@@ -1,0 +1,106 @@
+/**
+ * The episode's whole state: a plain, JSON-serialisable object that the reducers transform, the
+ * query returns and continue-as-new carries. Instants are epoch ms; dates local `YYYY-MM-DD`.
+ */
+import type { ContactKind, RequirementCode, TaskStatusCode } from '../vocabulary.ts';
+import type { EpisodeConfig } from './input.ts';
+
+/** `scheduled`: known and timed, its Task not yet open. Otherwise the Task's business status. */
+export type Stage = 'scheduled' | TaskStatusCode;
+
+export const OPEN_STAGES: readonly Stage[] = ['open', 'due-soon', 'overdue'];
+export const MET_STAGES: readonly Stage[] = ['met-on-time', 'met-late'];
+
+export interface Requirement {
+  /** `<code>/<cycle>`; with the EpisodeOfCare id, the Task's identifier value. */
+  key: string;
+  code: RequirementCode;
+  cycle: string;
+  ruleId: string;
+  title: string;
+  opensAt: number;
+  dueSoonAt: number;
+  dueAt: number;
+  dueDate: string;
+  /** What the requirement is about: the EpisodeOfCare, a triggering Encounter, or (escalations) the overdue Task's requirement key. */
+  focus: string;
+  owner: string;
+  stage: Stage;
+  openedAt?: number;
+  closedAt?: number;
+  /** What met it: `QuestionnaireResponse/<id>`, `Encounter/<id>` or `Task/<id>`. */
+  evidence?: string;
+  /** Why a Task was cancelled, for `Task.statusReason`. */
+  reason?: string;
+  /** For ESCALATION: the key of the overdue requirement. */
+  escalates?: string;
+  taskId?: string;
+  /** False while the Task in FHIR lags behind this requirement (the outbox). */
+  synced: boolean;
+}
+
+export interface Contact {
+  encounterId: string;
+  kind: ContactKind;
+  date: string;
+}
+
+export interface CompletedDocument {
+  requirement: RequirementCode;
+  cycle?: string;
+  questionnaireResponseId: string;
+  completedAt: number;
+}
+
+export interface HospitalStay {
+  admittedOn?: string;
+  releasedOn?: string;
+}
+
+export type EpisodeStatus = 'active' | 'discharged' | 'closed';
+
+export interface EpisodeState {
+  config: EpisodeConfig;
+  status: EpisodeStatus;
+  /** Insertion order is the order Tasks are written in (an overdue Task before its escalation). */
+  requirements: Record<string, Requirement>;
+  assessmentDates: string[];
+  stays: Record<string, HospitalStay>;
+  /** Recent contacts and unmatched documents, so evidence that arrives before its requirement still counts. */
+  contacts: Contact[];
+  documents: CompletedDocument[];
+  /** Recent event ids, to ignore repeats. */
+  seenEventIds: string[];
+  /** Recurring deadlines are known up to this due instant. */
+  recurringUntil: number;
+  /** Whether the record was searched for evidence of requirements already due at start. */
+  reconciled: boolean;
+  dischargeDate?: string;
+  closedReason?: 'discharge-plan-met' | 'discharge-plan-withdrawn' | 'grace-period-ended';
+  /** Events applied since the last continue-as-new. */
+  eventsThisRun: number;
+}
+
+export function initialState(config: EpisodeConfig): EpisodeState {
+  return {
+    config,
+    status: 'active',
+    requirements: {},
+    assessmentDates: [],
+    stays: {},
+    contacts: [],
+    documents: [],
+    seenEventIds: [],
+    recurringUntil: 0,
+    reconciled: false,
+    eventsThisRun: 0,
+  };
+}
+
+export function isOpen(requirement: Requirement): boolean {
+  return OPEN_STAGES.includes(requirement.stage);
+}
+
+export function isPending(requirement: Requirement): boolean {
+  return requirement.stage === 'scheduled' || isOpen(requirement);
+}

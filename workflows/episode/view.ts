@@ -1,0 +1,83 @@
+/**
+ * What coordinators see in the Temporal Web UI: search attributes (to filter the list), a static
+ * summary (the list's one line) and current details (a Markdown table of requirements). Ids, codes
+ * and dates only: none of this is encrypted, so it must never carry PHI.
+ */
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import {
+  EpisodeOfCareId,
+  EpisodeStatus,
+  NextDueAt,
+  NextRequirement,
+  OverdueCount,
+  OverdueRequirements,
+  PatientId,
+  SpecialistId,
+  SupervisorId,
+} from '../search-attributes.ts';
+import { idOf, type EpisodeConfig } from './input.ts';
+import { type EpisodeState, isOpen, type Requirement } from './state.ts';
+
+/** The list view's one line, e.g. `Patient/p1 · EpisodeOfCare/e1 · admitted 2026-01-15`. */
+export function staticSummaryOf(config: EpisodeConfig): string {
+  return `${config.patient} · ${config.episodeOfCare} · admitted ${config.admissionDate}`;
+}
+
+function openRequirements(state: EpisodeState): Requirement[] {
+  return Object.values(state.requirements)
+    .filter((requirement) => isOpen(requirement) && requirement.code !== 'ESCALATION')
+    .sort((a, b) => a.dueAt - b.dueAt);
+}
+
+export function searchAttributesOf(state: EpisodeState): SearchAttributeUpdatePair[] {
+  const open = openRequirements(state);
+  const overdue = open.filter((requirement) => requirement.stage === 'overdue');
+  const next = open.find((requirement) => requirement.stage !== 'overdue') ?? open[0];
+  return [
+    { key: PatientId, value: idOf(state.config.patient) },
+    { key: EpisodeOfCareId, value: idOf(state.config.episodeOfCare) },
+    { key: SpecialistId, value: idOf(state.config.specialist) },
+    { key: SupervisorId, value: idOf(state.config.supervisor) },
+    { key: EpisodeStatus, value: state.closedReason ? `closed:${state.closedReason}` : state.status },
+    { key: NextRequirement, value: next ? next.code : null },
+    { key: NextDueAt, value: next ? new Date(next.dueAt) : null },
+    { key: OverdueCount, value: overdue.length },
+    { key: OverdueRequirements, value: [...new Set(overdue.map((requirement) => requirement.code))] },
+  ];
+}
+
+const STAGE_LABEL: Record<Requirement['stage'], string> = {
+  scheduled: 'scheduled',
+  open: 'open',
+  'due-soon': '**due soon**',
+  overdue: '**OVERDUE**',
+  'met-on-time': 'met on time',
+  'met-late': 'met late',
+  waived: 'waived',
+  superseded: 'superseded',
+  discharged: 'cancelled (discharge)',
+  withdrawn: 'withdrawn in EHR',
+};
+
+const RECENT_CLOSED_ROWS = 15;
+
+/** Open and scheduled requirements, then the most recently closed ones. */
+export function currentDetailsOf(state: EpisodeState, now: number): string {
+  const all = Object.values(state.requirements);
+  const pending = all.filter((requirement) => requirement.stage === 'scheduled' || isOpen(requirement)).sort((a, b) => a.dueAt - b.dueAt);
+  const closed = all
+    .filter((requirement) => !pending.includes(requirement))
+    .sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0))
+    .slice(0, RECENT_CLOSED_ROWS);
+  const row = (requirement: Requirement) =>
+    `| ${requirement.code} | ${requirement.cycle} | ${requirement.dueDate} | ${STAGE_LABEL[requirement.stage]} | ${requirement.owner} | ${requirement.taskId ? `Task/${requirement.taskId}` : ''} | ${requirement.evidence ?? requirement.reason ?? ''} |`;
+  return [
+    `### ${state.config.episodeOfCare} — ${state.closedReason ? `closed (${state.closedReason})` : state.status}`,
+    `Admitted ${state.config.admissionDate}${state.dischargeDate ? ` · discharged ${state.dischargeDate}` : ''} · as of ${new Date(now).toISOString()}`,
+    '',
+    '| requirement | cycle | due | status | owner | task | evidence / reason |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...pending.map(row),
+    ...closed.map(row),
+  ].join('\n');
+}

@@ -1,0 +1,2 @@
+/** Every workflow the worker registers (`workflowsPath`). */
+export { clientEpisode } from './episode/client-episode.ts';
