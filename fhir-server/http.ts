@@ -61,7 +61,7 @@ async function handle(options: FhirHttpOptions, req: IncomingMessage, res: Serve
     const body = await readJsonBody(req, options.maxBodyBytes);
     const routeUrl = withDefaultPageSize(options.router, method as HttpMethod, relative, url.searchParams);
     const [outcome, resource] = await options.router.handleRequest(
-      { method: method as HttpMethod, url: routeUrl, pathname: '', body, params: {}, query: {}, headers: req.headers },
+      { method: method as HttpMethod, url: routeUrl, pathname: '', body, params: {}, query: {}, headers: req.headers, config: { transactions: true } },
       options.repo,
     );
     const status = getStatus(outcome);
