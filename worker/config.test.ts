@@ -1,0 +1,41 @@
+import { describe, expect, test } from 'vitest';
+import { parseConfig } from './config.ts';
+
+describe('configuration', () => {
+  test('the defaults give the local stack', () => {
+    const config = parseConfig({});
+    expect(config.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'care-episodes' });
+    expect(config.temporal.tls).toBeUndefined();
+    expect(config.fhir).toEqual({ baseUrl: 'http://127.0.0.1:8103/fhir/R4', auth: { kind: 'none' } });
+    expect(config.metricsBind).toBe('127.0.0.1:9464');
+  });
+
+  test('a bad value is one line naming the variable and what is wrong', () => {
+    expect(() => parseConfig({ FHIR_BASE_URL: 'not-a-url' })).toThrow(
+      /^configuration error: FHIR_BASE_URL: must be an http\(s\) URL \(got "not-a-url"\)$/,
+    );
+    expect(() => parseConfig({ TEMPORAL_ADDRESS: 'localhost' })).toThrow(/^configuration error: TEMPORAL_ADDRESS: must be host:port/);
+  });
+
+  test('each auth mode names what it is missing, and secrets are never echoed', () => {
+    expect(() => parseConfig({ FHIR_AUTH: 'bearer' })).toThrow(/FHIR_BEARER_TOKEN: is required when FHIR_AUTH=bearer/);
+    let message = '';
+    try {
+      parseConfig({ FHIR_AUTH: 'client-credentials', FHIR_CLIENT_SECRET: 'very-secret', TEMPORAL_API_KEY: 'also-secret', TEMPORAL_ADDRESS: 'x' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message.split('\n')).toEqual([
+      'configuration error: TEMPORAL_ADDRESS: must be host:port (got "x")',
+      'configuration error: FHIR_TOKEN_URL: is required when FHIR_AUTH=client-credentials',
+      'configuration error: FHIR_CLIENT_ID: is required when FHIR_AUTH=client-credentials',
+    ]);
+    expect(message).not.toContain('secret');
+  });
+
+  test('Temporal Cloud: an API key turns TLS on', () => {
+    const config = parseConfig({ TEMPORAL_ADDRESS: 'my-ns.a1b2c.tmprl.cloud:7233', TEMPORAL_API_KEY: 'key', TEMPORAL_NAMESPACE: 'my-ns.a1b2c' });
+    expect(config.temporal.apiKey).toBe('key');
+    expect(config.temporal.tls).toBeDefined();
+  });
+});
