@@ -80,7 +80,7 @@ function escalate(state: EpisodeState, overdue: Requirement, now: number): void 
     cycle: overdue.key,
     ruleId: overdue.ruleId,
     title: `Overdue: ${overdue.title}`,
-    opensAt: now,
+    opensAt: overdue.opensAt,
     dueSoonAt: overdue.dueSoonAt,
     dueAt: overdue.dueAt,
     dueDate: overdue.dueDate,
@@ -102,8 +102,8 @@ export function meet(state: EpisodeState, requirement: Requirement, evidence: st
   if (!isPending(requirement)) return;
   if (requirement.stage === 'scheduled') requirement.openedAt = now;
   const stage: Stage = at <= requirement.dueAt ? 'met-on-time' : 'met-late';
-  Object.assign(requirement, { stage, evidence, closedAt: now, synced: false });
-  closeEscalation(state, requirement, { stage, evidence, closedAt: now });
+  Object.assign(requirement, { stage, evidence, metAt: at, closedAt: now, synced: false });
+  closeEscalation(state, requirement, { stage, evidence, metAt: at, closedAt: now });
 }
 
 /** Closes the escalation of a requirement as it closes; one whose Task was never written just disappears. */

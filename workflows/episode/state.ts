@@ -30,6 +30,8 @@ export interface Requirement {
   closedAt?: number;
   /** What met it: `QuestionnaireResponse/<id>`, `Encounter/<id>` or `Task/<id>`. */
   evidence?: string;
+  /** When the evidence says it was met (on time when <= dueAt). */
+  metAt?: number;
   /** Why a Task was cancelled, for `Task.statusReason`. */
   reason?: string;
   /** For ESCALATION: the key of the overdue requirement. */

@@ -1,0 +1,39 @@
+/**
+ * Which FHIR failures are worth retrying. A 4xx (other than 408 and 429) will fail the same way
+ * again: it becomes a non-retryable ApplicationFailure carrying the OperationOutcome's text.
+ * 408, 429, 5xx and network errors are thrown as they are, so Temporal retries them with backoff.
+ */
+import { getStatus, isOperationOutcome, OperationOutcomeError, operationOutcomeToString } from '@medplum/core';
+import type { OperationOutcome } from '@medplum/fhirtypes';
+import { ApplicationFailure } from '@temporalio/activity';
+
+const RETRYABLE_ISSUE_CODES = new Set(['throttled', 'transient', 'timeout', 'exception', 'lock-error', 'no-store', 'incomplete']);
+
+/** The HTTP status an OperationOutcome stands for (MedplumClient keeps the body, not the status). */
+export function statusOf(outcome: OperationOutcome): number {
+  const code = outcome.issue?.[0]?.code;
+  if (code === 'throttled') return 429;
+  if (code === 'timeout') return 408;
+  if (code && RETRYABLE_ISSUE_CODES.has(code)) return 500;
+  return getStatus(outcome);
+}
+
+export function outcomeOf(error: unknown): OperationOutcome | undefined {
+  if (error instanceof OperationOutcomeError) return error.outcome;
+  const outcome = (error as { outcome?: unknown } | undefined)?.outcome;
+  return isOperationOutcome(outcome) ? outcome : undefined;
+}
+
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/** Rethrows `error` as Temporal should see it; `what` names the request (resource types and ids only). */
+export function classifyFhirError(error: unknown, what: string): never {
+  const outcome = outcomeOf(error);
+  if (!outcome) throw error; // network error, timeout: retry
+  const status = statusOf(outcome);
+  const text = `${what}: HTTP ${status}: ${operationOutcomeToString(outcome)}`;
+  if (isRetryableStatus(status)) throw ApplicationFailure.retryable(text, 'FhirServerError');
+  throw ApplicationFailure.nonRetryable(text, 'FhirRequestRejected', outcome);
+}

@@ -1,0 +1,65 @@
+/**
+ * Looks in the record for what already met requirements that were due before the episode's
+ * workflow started: a completed QuestionnaireResponse of the requirement's Questionnaire, a
+ * finished face-to-face Encounter, or our Task completed in the EHR.
+ */
+import type { MedplumClient } from '@medplum/core';
+import type { Encounter, QuestionnaireResponse, Task } from '@medplum/fhirtypes';
+import { isFinishedFaceToFace } from '../fhir-profiles/contact-codes.ts';
+import type { EvidenceFound, EvidenceSearch, EvidenceSearchItem } from '../workflows/episode/activity-contract.ts';
+import { classifyFhirError } from './fhir-errors.ts';
+import { taskIdentifierQuery } from './requirement-task.ts';
+
+type Found = EvidenceFound[string] | undefined;
+
+async function completedTask(fhir: MedplumClient, item: EvidenceSearchItem): Promise<Found> {
+  const query = new URLSearchParams(taskIdentifierQuery(item.taskIdentifier));
+  query.set('status', 'completed');
+  const [task] = await fhir.searchResources('Task', query, { cache: 'no-cache' });
+  if (!task) return undefined;
+  return { reference: `Task/${task.id}`, at: (task as Task).executionPeriod?.end ?? task.lastModified ?? task.meta?.lastUpdated ?? item.to };
+}
+
+async function completedResponse(fhir: MedplumClient, patient: string, item: EvidenceSearchItem): Promise<Found> {
+  if (!item.questionnaire) return undefined;
+  const query = new URLSearchParams([
+    ['subject', patient],
+    ['questionnaire', item.questionnaire],
+    ['status', 'completed'],
+    ['authored', `ge${item.from}`],
+    ['authored', `le${item.to}`],
+    ['_sort', 'authored'],
+  ]);
+  const [response] = (await fhir.searchResources('QuestionnaireResponse', query, { cache: 'no-cache' })) as QuestionnaireResponse[];
+  return response && { reference: `QuestionnaireResponse/${response.id}`, at: response.authored ?? item.to };
+}
+
+async function faceToFaceEncounter(fhir: MedplumClient, patient: string, item: EvidenceSearchItem): Promise<Found> {
+  if (!item.faceToFace) return undefined;
+  const query = new URLSearchParams([
+    ['subject', patient],
+    ['status', 'finished'],
+    ['date', `ge${item.from}`],
+    ['date', `le${item.to}`],
+    ['_sort', 'date'],
+  ]);
+  const encounters = (await fhir.searchResources('Encounter', query, { cache: 'no-cache' })) as Encounter[];
+  const encounter = encounters.find(isFinishedFaceToFace);
+  return encounter && { reference: `Encounter/${encounter.id}`, at: encounter.period?.start ?? item.to };
+}
+
+export async function findEvidenceWith(fhir: MedplumClient, search: EvidenceSearch): Promise<EvidenceFound> {
+  const found: EvidenceFound = {};
+  for (const item of search.items) {
+    try {
+      const evidence =
+        (await completedTask(fhir, item)) ??
+        (await completedResponse(fhir, search.patient, item)) ??
+        (await faceToFaceEncounter(fhir, search.patient, item));
+      if (evidence) found[item.key] = evidence;
+    } catch (error) {
+      classifyFhirError(error, `search evidence for ${item.key}`);
+    }
+  }
+  return found;
+}

@@ -1,0 +1,12 @@
+/** The activities the worker registers: thin adapters from the workflow's contract to FHIR. */
+import type { MedplumClient } from '@medplum/core';
+import type { EpisodeActivities } from '../workflows/episode/activity-contract.ts';
+import { findEvidenceWith } from './find-evidence.ts';
+import { writeRequirementTaskWith } from './write-requirement-task.ts';
+
+export function createActivities({ fhir }: { fhir: MedplumClient }): EpisodeActivities {
+  return {
+    writeRequirementTask: (write) => writeRequirementTaskWith(fhir, write),
+    findEvidence: (search) => findEvidenceWith(fhir, search),
+  };
+}
