@@ -80,6 +80,9 @@ function unrollParentOf(elements: ElementDefinition[], id: string, lookup: Defin
     return unrollParentOf(elements, id, lookup);
   }
   const types = parent.type ?? [];
+  if (types.length === 0) {
+    throw new Error(`Differential element ${id} is not an element of ${parentId}`);
+  }
   if (types.length !== 1 || !types[0]?.code) {
     throw new Error(`Cannot unroll ${parentId}: it must have exactly one type`);
   }

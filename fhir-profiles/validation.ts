@@ -164,13 +164,7 @@ function packageContext(): PackageContext {
 
 /** Every resource in one folder of the package (not its subfolders, not the manifests). */
 export function readPackageFolder(folder: URL): Resource[] {
-  let names: string[];
-  try {
-    names = readdirSync(folder);
-  } catch {
-    return [];
-  }
-  return names
+  return readdirSync(folder)
     .filter((name) => name.endsWith('.json') && name !== 'package.json' && !name.startsWith('.'))
     .sort()
     .map((name) => JSON.parse(readFileSync(new URL(name, folder), 'utf8')) as Resource);
