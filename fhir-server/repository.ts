@@ -9,8 +9,8 @@
 import { OperationOutcomeError } from '@medplum/core';
 import { MemoryRepository } from '@medplum/fhir-router';
 import type { CreateResourceOptions, DeleteResourceOptions } from '@medplum/fhir-router';
-import type { OperationOutcome, OperationOutcomeIssue, Resource, WithId } from '@medplum/fhirtypes';
-import type { SearchRequest } from '@medplum/core';
+import type { OperationOutcome, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
+import type { SearchRequest, WithId } from '@medplum/core';
 import { Journal } from './journal.ts';
 import type { JournalEntry } from './journal.ts';
 

@@ -99,7 +99,7 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
     await waitUntilServing(address, namespace, exited);
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`Temporal dev server did not start on ${address}: ${(err as Error).message}\n${output}`);
+    throw new Error(`Temporal dev server did not start on ${address}: ${(err as Error).message}\n${output}`, { cause: err });
   }
   return {
     address,

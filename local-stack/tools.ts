@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, writeFileSync, chmodSync, readdirSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
 export const TOOLS_DIR = process.env.CARE_TOOLS_DIR ?? join(PROJECT_ROOT, '.tools');
@@ -126,7 +127,7 @@ export async function ensureTimeSkippingServer(progress: Progress = printProgres
     ['-B', '-q', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${lib}`, '-DincludeScope=runtime'],
     process.env,
     (line) => {
-      const text = line.replace(/\x1b\[[0-9;]*m/g, '').trim();
+      const text = stripVTControlCharacters(line).trim();
       if (text) progress(`  ${text}`);
     },
   );
