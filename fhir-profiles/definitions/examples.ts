@@ -18,10 +18,8 @@ import {
   PERFORMER_TYPES,
   QUESTIONNAIRE_FOR_REQUIREMENT,
   QUESTIONNAIRE_INPUT_TYPE,
-  REQUIREMENT_SYSTEM,
   REQUIREMENT_TASK_PROFILE,
   TASK_IDENTIFIER_SYSTEM,
-  TASK_STATUS_SYSTEM,
   type RequirementCode,
   type TaskStatusCode,
 } from '../../workflows/vocabulary.ts';
