@@ -1,0 +1,95 @@
+/**
+ * The parts of the local stack together, as `npm start` runs them: the Temporal CLI dev server,
+ * the embedded FHIR server and the care worker. An episode admitted three days ago (real clock)
+ * must open its CIP-INITIAL Task in FHIR with the right due date, and the history the server
+ * recorded must replay on the current workflow code.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Task } from '@medplum/fhirtypes';
+import { addDays, format, parseISO } from 'date-fns';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startFhirServer } from '../fhir-server/server.ts';
+import type { RunningFhirServer } from '../fhir-server/server.ts';
+import { startTemporalDevServer } from '../local-stack/dev-server.ts';
+import type { RunningDevServer } from '../local-stack/dev-server.ts';
+import { createFhirClient } from '../worker/fhir-client.ts';
+import { WORKFLOWS_PATH, createCareWorker } from '../worker/worker.ts';
+import { episodeWorkflowId } from '../workflows/episode/input.ts';
+import type { EpisodeInput } from '../workflows/episode/input.ts';
+import { localDateOf } from '../workflows/rules/index.ts';
+import { TASK_IDENTIFIER_SYSTEM } from '../workflows/vocabulary.ts';
+
+const TASK_QUEUE = 'care-episodes';
+const TIME_ZONE = 'America/Chicago';
+const plusDays = (date: string, days: number): string => format(addDays(parseISO(date), days), 'yyyy-MM-dd');
+
+let temporal: RunningDevServer;
+let fhirServer: RunningFhirServer;
+let connection: NativeConnection;
+let worker: Worker;
+let running: Promise<void>;
+let client: Client;
+
+beforeAll(async () => {
+  temporal = await startTemporalDevServer({ ui: false });
+  fhirServer = await startFhirServer({ dataDir: mkdtempSync(join(tmpdir(), 'stack-fhir-')) });
+  connection = await NativeConnection.connect({ address: temporal.address });
+  worker = await createCareWorker({
+    connection,
+    namespace: temporal.namespace,
+    taskQueue: TASK_QUEUE,
+    fhir: createFhirClient({ baseUrl: fhirServer.baseUrl, auth: { kind: 'none' } }),
+  });
+  running = worker.run();
+  client = new Client({ connection: await Connection.connect({ address: temporal.address }), namespace: temporal.namespace });
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await connection?.close();
+  await client?.connection.close();
+  await fhirServer?.stop();
+  await temporal?.stop();
+});
+
+test('an episode admitted three days ago opens CIP-INITIAL in FHIR, due 14 days after admission', async () => {
+  const today = localDateOf(Date.now(), TIME_ZONE);
+  const admissionDate = plusDays(today, -3);
+  const input: EpisodeInput = {
+    patient: 'Patient/stack-p1',
+    episodeOfCare: 'EpisodeOfCare/stack-e1',
+    carePlan: 'CarePlan/stack-cp1',
+    specialist: 'Practitioner/stack-s1',
+    supervisor: 'Practitioner/stack-sup1',
+    agency: 'Organization/stack-agency',
+    admissionDate,
+  };
+  const handle = await client.workflow.start('clientEpisode', {
+    taskQueue: TASK_QUEUE,
+    workflowId: episodeWorkflowId(input.episodeOfCare),
+    args: [input],
+  });
+
+  const fhir = createFhirClient({ baseUrl: fhirServer.baseUrl, auth: { kind: 'none' } });
+  const identifier = `${TASK_IDENTIFIER_SYSTEM}|stack-e1/CIP-INITIAL/1`;
+  let task: Task | undefined;
+  for (let attempt = 0; attempt < 100 && !task; attempt++) {
+    task = await fhir.searchOne('Task', { identifier }, { cache: 'no-cache' });
+    if (!task) await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect(task).toBeDefined();
+  expect(task?.status).toBe('ready');
+  expect(task?.for?.reference).toBe('Patient/stack-p1');
+  expect(task?.owner?.reference).toBe('Practitioner/stack-s1');
+  const due = task?.restriction?.period?.end as string;
+  expect(localDateOf(Date.parse(due), TIME_ZONE)).toBe(plusDays(admissionDate, 14));
+
+  // The history the real server recorded replays on the code we ship.
+  const history = await handle.fetchHistory();
+  await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH, replayName: 'local-stack' }, history);
+});
