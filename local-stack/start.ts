@@ -1,15 +1,20 @@
 /**
  * `npm start`: the whole local stack on embedded defaults — the Temporal dev server (SQLite under
- * `.data/`, Web UI), the embedded FHIR server (journal under `.data/`) and the worker — until
- * Ctrl-C, which stops all three cleanly. State survives a restart.
+ * `.data/`, Web UI), the codec server the Web UI decrypts payloads with, the embedded FHIR server
+ * (journal under `.data/`) and the worker — until Ctrl-C, which stops them all cleanly. State
+ * (and the generated payload key, unless CODEC_KEYS is set) survives a restart.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import { startCodecServer } from '../worker/codec-server.ts';
+import type { RunningCodecServer } from '../worker/codec-server.ts';
 import { ConfigError, loadConfig } from '../worker/config.ts';
 import type { Config } from '../worker/config.ts';
+import { resolveCodecKeys } from '../worker/data-converter.ts';
+import { AesGcmPayloadCodec } from '../worker/payload-codec.ts';
 import { startTemporalDevServer } from './dev-server.ts';
 import type { RunningDevServer } from './dev-server.ts';
 import { PROJECT_ROOT } from './tools.ts';
@@ -33,6 +38,8 @@ async function assertPortsFree(config: Config): Promise<void> {
     ['Temporal Web UI', temporalHost, config.localStack.temporalUiPort, 'TEMPORAL_UI_PORT'],
     ['FHIR server', '127.0.0.1', config.localStack.fhirServerPort, 'FHIR_SERVER_PORT'],
   ];
+  const [codecHost = '127.0.0.1', codecPort = '8234'] = splitHostPort(config.codec.server.bind);
+  ports.push(['codec server', codecHost, Number(codecPort), 'CODEC_SERVER_BIND']);
   if (config.metricsBind) {
     const [host = '127.0.0.1', port = '9464'] = config.metricsBind.split(':');
     ports.push(['worker metrics', host, Number(port), 'METRICS_BIND']);
@@ -42,6 +49,11 @@ async function assertPortsFree(config: Config): Promise<void> {
     if (!(await portIsFree(host, port))) taken.push(`port ${port} (${what}) is already in use; stop what uses it or set ${variable}`);
   }
   if (taken.length) throw new Error(taken.join('\n'));
+}
+
+function splitHostPort(address: string): [string, string] {
+  const colon = address.lastIndexOf(':');
+  return [address.slice(0, colon), address.slice(colon + 1)];
 }
 
 /** Starts `node <script>` with the stack's environment; resolves once `ready` matches a line of its output. */
@@ -84,7 +96,10 @@ async function main(): Promise<void> {
   const [ip = '127.0.0.1', port = '7233'] = config.temporal.address.split(':');
   const dbFile = resolve(PROJECT_ROOT, config.localStack.temporalDbFile);
   mkdirSync(dirname(dbFile), { recursive: true });
+  const codecKeyFile = resolve(PROJECT_ROOT, config.codec.localKeyFile);
+  const codecKeys = resolveCodecKeys({ ...config, codec: { ...config.codec, localKeyFile: codecKeyFile } });
 
+  let codecServer: RunningCodecServer | undefined;
   let temporal: RunningDevServer | undefined;
   let fhir: ChildProcess | undefined;
   let worker: ChildProcess | undefined;
@@ -96,6 +111,7 @@ async function main(): Promise<void> {
       await stopChild(worker);
       await stopChild(fhir);
       await temporal?.stop();
+      await codecServer?.stop();
       say('stopped');
     }
     process.exit(code);
@@ -104,6 +120,15 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   try {
+    const [codecHost = '127.0.0.1', codecPort = '8234'] = splitHostPort(config.codec.server.bind);
+    const uiOrigins = [...new Set([ip, '127.0.0.1', 'localhost'])].map((host) => `http://${host}:${config.localStack.temporalUiPort}`);
+    codecServer = await startCodecServer({
+      codec: new AesGcmPayloadCodec(codecKeys),
+      host: codecHost,
+      port: Number(codecPort),
+      allowedOrigins: config.codec.server.origins ?? uiOrigins,
+      token: config.codec.server.token,
+    });
     say(`starting the Temporal dev server (state in ${config.localStack.temporalDbFile})…`);
     temporal = await startTemporalDevServer({
       ip,
@@ -111,11 +136,13 @@ async function main(): Promise<void> {
       uiPort: config.localStack.temporalUiPort,
       dbFile,
       namespace: config.temporal.namespace,
+      uiCodecEndpoint: codecServer.url,
       output: createWriteStream(join(dirname(dbFile), 'server.log'), { flags: 'a' }),
     });
     const env = {
       ...process.env,
       FHIR_DATA_DIR: resolve(PROJECT_ROOT, config.localStack.fhirDataDir),
+      CODEC_LOCAL_KEY_FILE: codecKeyFile,
       FHIR_BASE_URL: process.env.FHIR_BASE_URL || `http://127.0.0.1:${config.localStack.fhirServerPort}/fhir/R4`,
     };
     say('starting the FHIR server…');
@@ -138,6 +165,7 @@ async function main(): Promise<void> {
   say('the local stack is up:');
   say(`  Temporal frontend   ${temporal?.address}  (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`);
   say(`  Temporal Web UI     ${temporal?.uiUrl}`);
+  say(`  codec server        ${codecServer?.url}  (payloads encrypted with key "${codecKeys[0]?.id}")`);
   say(`  FHIR R4 server      ${process.env.FHIR_BASE_URL || `http://127.0.0.1:${config.localStack.fhirServerPort}/fhir/R4`}`);
   if (config.metricsBind) say(`  worker metrics      http://${config.metricsBind}/metrics`);
   say('press Ctrl-C to stop everything');

@@ -5,8 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { parseCodecKeys } from './codec-keys.ts';
+import type { CodecKey } from './payload-codec.ts';
 
-const SECRET_VARIABLES = new Set(['TEMPORAL_API_KEY', 'FHIR_BEARER_TOKEN', 'FHIR_CLIENT_SECRET', 'CODEC_KEYS']);
+const SECRET_VARIABLES = new Set(['TEMPORAL_API_KEY', 'FHIR_BEARER_TOKEN', 'FHIR_CLIENT_SECRET', 'CODEC_KEYS', 'CODEC_SERVER_TOKEN']);
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const optionalText = z.string().trim().min(1).optional();
@@ -42,6 +44,13 @@ export const environmentSchema = z
     METRICS_BIND: z.union([hostPort, z.literal('off')]).default('127.0.0.1:9464'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 
+    // Payload encryption (worker/payload-codec.ts) and the codec server of the Web UI.
+    CODEC_KEYS: optionalText,
+    CODEC_LOCAL_KEY_FILE: z.string().min(1).default('.data/codec-keys'),
+    CODEC_SERVER_BIND: hostPort.default('127.0.0.1:8234'),
+    CODEC_SERVER_TOKEN: optionalText,
+    CODEC_SERVER_ORIGINS: optionalText,
+
     // Local stack only.
     FHIR_SERVER_PORT: port.default(8103),
     FHIR_DATA_DIR: z.string().min(1).default('.data/fhir'),
@@ -66,6 +75,18 @@ export const environmentSchema = z
       const path = env[variable];
       if (path && !existsSync(path)) ctx.addIssue({ code: 'custom', path: [variable], message: `file not found: ${path}` });
     }
+    if (env.CODEC_KEYS) {
+      try {
+        parseCodecKeys(env.CODEC_KEYS);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path: ['CODEC_KEYS'], message: (error as Error).message });
+      }
+    }
+    for (const origin of listOf(env.CODEC_SERVER_ORIGINS)) {
+      if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+        ctx.addIssue({ code: 'custom', path: ['CODEC_SERVER_ORIGINS'], message: `"${origin}" is not an origin (scheme://host[:port], no path)` });
+      }
+    }
   });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -88,6 +109,12 @@ export interface Config {
   agencyPolicyFile?: string;
   metricsBind?: string;
   logLevel: Environment['LOG_LEVEL'];
+  codec: {
+    /** From CODEC_KEYS; absent means the local stack's generated key (see data-converter.ts). */
+    keys?: CodecKey[];
+    localKeyFile: string;
+    server: { bind: string; token?: string; origins?: string[] };
+  };
   localStack: { fhirServerPort: number; fhirDataDir: string; temporalUiPort: number; temporalDbFile: string };
 }
 
@@ -116,6 +143,13 @@ export function loadConfig(envFile = '.env'): Config {
   return parseConfig(process.env);
 }
 
+function listOf(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((item) => item.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+}
+
 function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => Boolean(entry[1])));
 }
@@ -136,6 +170,15 @@ function toConfig(env: Environment): Config {
     agencyPolicyFile: env.AGENCY_POLICY_FILE,
     metricsBind: env.METRICS_BIND === 'off' ? undefined : env.METRICS_BIND,
     logLevel: env.LOG_LEVEL,
+    codec: {
+      keys: env.CODEC_KEYS ? parseCodecKeys(env.CODEC_KEYS) : undefined,
+      localKeyFile: env.CODEC_LOCAL_KEY_FILE,
+      server: {
+        bind: env.CODEC_SERVER_BIND,
+        token: env.CODEC_SERVER_TOKEN,
+        origins: env.CODEC_SERVER_ORIGINS ? listOf(env.CODEC_SERVER_ORIGINS) : undefined,
+      },
+    },
     localStack: {
       fhirServerPort: env.FHIR_SERVER_PORT,
       fhirDataDir: env.FHIR_DATA_DIR,

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { ConfigError, loadConfig } from './config.ts';
+import { createDataConverter, resolveCodecKeys } from './data-converter.ts';
 import type { Config } from './config.ts';
 import { createFhirClient } from './fhir-client.ts';
 import { createJsonLogger } from './logger.ts';
@@ -29,8 +30,10 @@ function connectionOptions(temporal: Config['temporal']): Parameters<typeof Nati
 
 async function main(): Promise<void> {
   let config: Config;
+  let codecKeys: ReturnType<typeof resolveCodecKeys>;
   try {
     config = loadConfig();
+    codecKeys = resolveCodecKeys(config);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     fhir: createFhirClient(config.fhir),
+    dataConverter: createDataConverter(codecKeys),
   });
   logger.info('worker started', {
     taskQueue: config.temporal.taskQueue,
@@ -60,6 +64,7 @@ async function main(): Promise<void> {
     temporalAddress: config.temporal.address,
     fhirBaseUrl: config.fhir.baseUrl,
     metrics: config.metricsBind ?? 'off',
+    encryptionKeyId: codecKeys[0]?.id,
   });
   try {
     await worker.run(); // resolves after SIGINT/SIGTERM, once in-flight work has drained

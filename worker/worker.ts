@@ -3,6 +3,7 @@
  * `main.ts` runs it as a process; integration tests run the very same worker in-process.
  */
 import type { MedplumClient } from '@medplum/core';
+import type { DataConverter } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import type { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
@@ -14,6 +15,8 @@ export interface CareWorkerOptions {
   namespace: string;
   taskQueue: string;
   fhir: MedplumClient;
+  /** The project's converter (data-converter.ts): payloads encrypted at rest. Every process outside tests passes it. */
+  dataConverter?: DataConverter;
   /** Tests pass the bundle once built, so that many workers start fast. */
   workflowBundle?: { code: string };
 }
@@ -25,5 +28,6 @@ export function createCareWorker(options: CareWorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({ fhir: options.fhir }),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
 }

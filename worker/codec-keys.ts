@@ -1,0 +1,64 @@
+/**
+ * Where the payload codec's keys come from.
+ * - `CODEC_KEYS=id1:base64key,id2:base64key`: the first encrypts, all decrypt (rotation: put a new
+ *   key first, keep the old ones until no history still open uses them).
+ * - Unset, against a Temporal server on this machine (the local stack): one key generated on first
+ *   use and kept in `CODEC_LOCAL_KEY_FILE`, so `npm start` works without setup.
+ * - Unset, against any other Temporal server: refused (see `resolveCodecKeys` in data-converter.ts),
+ *   since histories would hold PHI in clear.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { CodecKey } from './payload-codec.ts';
+
+const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Parses `id:base64key[,id:base64key…]`; the error names the bad entry by position, never the key. */
+export function parseCodecKeys(text: string): CodecKey[] {
+  const keys = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry, index) => {
+      const colon = entry.indexOf(':');
+      const id = colon > 0 ? entry.slice(0, colon) : '';
+      if (!KEY_ID.test(id)) throw new Error(`entry ${index + 1} must be <id>:<base64 key> with an id of letters, digits, . _ -`);
+      const encoded = entry.slice(colon + 1);
+      const key = Buffer.from(encoded, 'base64');
+      if (key.length !== 32 || key.toString('base64').replace(/=+$/, '') !== encoded.replace(/=+$/, '')) {
+        throw new Error(`key "${id}" must be 32 bytes in base64 (e.g. openssl rand -base64 32)`);
+      }
+      return { id, key };
+    });
+  if (!keys.length) throw new Error('no key given');
+  const ids = keys.map(({ id }) => id);
+  const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
+  if (repeated) throw new Error(`key id "${repeated}" appears twice`);
+  return keys;
+}
+
+/** Reads the local stack's key file, creating it (mode 0600) with a new random key the first time. */
+export function loadOrCreateLocalKeys(file: string): CodecKey[] {
+  try {
+    return parseCodecKeys(readFileSync(file, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new Error(`codec key file ${file}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  const id = `local-${new Date().toISOString().slice(0, 10)}`;
+  try {
+    // `wx`: when two processes of the stack race, the first key written wins and both use it.
+    writeFileSync(file, `${id}:${randomBytes(32).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return parseCodecKeys(readFileSync(file, 'utf8'));
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
+}
