@@ -2,6 +2,7 @@
  * A dated occurrence of a rule: the instants at which its Task must exist, turns due soon and
  * falls overdue, in the agency's time zone.
  */
+import type { TaskStatusCode } from '../vocabulary.ts';
 import { addBusinessDays } from './calendar.ts';
 import type { DeadlineCode, DeadlineRule } from './deadline-rules.ts';
 import { endOfLocalDay, type Instant, type LocalDate, startOfLocalDay } from './local-date.ts';
@@ -41,4 +42,18 @@ export function deadlineOf(rule: DeadlineRule, from: LocalDate, n: number, polic
     dueDate,
     ruleId: rule.id,
   };
+}
+
+/** Where a deadline not yet met stands at `now`; the last three are `Task.businessStatus` codes. */
+export type Standing = 'not-open' | Extract<TaskStatusCode, 'open' | 'due-soon' | 'overdue'>;
+
+export function standingAt(deadline: Deadline, now: Instant): Standing {
+  if (now < deadline.opensAt) return 'not-open';
+  if (now > deadline.dueAt) return 'overdue';
+  return now >= deadline.dueSoonAt ? 'due-soon' : 'open';
+}
+
+/** Whether evidence recorded at `metAt` met the deadline in time. */
+export function timeliness(deadline: Deadline, metAt: Instant): Extract<TaskStatusCode, 'met-on-time' | 'met-late'> {
+  return metAt <= deadline.dueAt ? 'met-on-time' : 'met-late';
 }

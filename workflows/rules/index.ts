@@ -4,7 +4,7 @@ export { endOfLocalDay, isLocalDate, localDateOf, startOfLocalDay } from './loca
 export { type Holiday, usFederalHolidays } from './us-federal-holidays.ts';
 export { addBusinessDays, isAgencyHoliday, isBusinessDay } from './calendar.ts';
 export { type AgencyPolicy, agencyPolicySchema, defaultAgencyPolicy, parseAgencyPolicy } from './policy.ts';
-export type { Deadline } from './deadline.ts';
+export { type Deadline, type Standing, standingAt, timeliness } from './deadline.ts';
 export {
   DEADLINE_RULES,
   type DeadlineCode,
