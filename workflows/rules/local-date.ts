@@ -16,6 +16,10 @@ export type Instant = number;
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const inUtc = tz('UTC');
 
+// From epoch milliseconds: several times faster than TZDate's field constructor, which matters
+// because business-day counting converts dates in loops.
+const utcDay = (year: number, month: number, day: number) => new TZDate(Date.UTC(year, month - 1, day), 'UTC');
+
 /** True for a real calendar date written 'YYYY-MM-DD' ('2026-02-30' is not one). */
 export function isLocalDate(value: string): boolean {
   const match = LOCAL_DATE.exec(value);
@@ -24,10 +28,6 @@ export function isLocalDate(value: string): boolean {
   const date = utcDay(year, month, day);
   return date.getFullYear() === year && date.getMonth() === month - 1 && date.getDate() === day;
 }
-
-// From epoch milliseconds: several times faster than TZDate's field constructor, which matters
-// because business-day counting converts dates in loops.
-const utcDay = (year: number, month: number, day: number) => new TZDate(Date.UTC(year, month - 1, day), 'UTC');
 
 export function assertLocalDate(date: LocalDate): void {
   if (!isLocalDate(date)) throw new RangeError(`not a local date (YYYY-MM-DD): ${JSON.stringify(date)}`);
@@ -58,7 +58,8 @@ export function lastDayOfMonthOf(date: LocalDate): LocalDate {
 
 /** 'YYYY-MM' */
 export function monthOf(date: LocalDate): string {
-  return toLocalDate(calendarDay(date)).slice(0, 7);
+  assertLocalDate(date);
+  return date.slice(0, 7);
 }
 
 export function yearOf(date: LocalDate): number {
