@@ -1,2 +1,3 @@
 /** Every workflow the worker registers (`workflowsPath`). */
 export { clientEpisode } from './episode/client-episode.ts';
+export { fhirPolling } from './polling/fhir-polling.ts';

@@ -1,0 +1,16 @@
+/**
+ * The canonical URL of the SubscriptionTopic that Backport IG servers notify the intake with, and the
+ * R4 criteria of the plain rest-hook Subscriptions: one per watched type.
+ */
+import { CANONICAL_BASE } from '../workflows/vocabulary.ts';
+import type { WatchedType } from './fhir-change-mapping.ts';
+
+export const CARE_SUBSCRIPTION_TOPIC = `${CANONICAL_BASE}/SubscriptionTopic/care-episode-changes`;
+
+/** R4 `Subscription.criteria` per watched type: only what can mean an event, to spare the intake. */
+export const R4_CRITERIA: Record<WatchedType, string> = {
+  EpisodeOfCare: 'EpisodeOfCare',
+  Encounter: 'Encounter',
+  QuestionnaireResponse: 'QuestionnaireResponse?status=completed',
+  Task: `Task?identifier=${CANONICAL_BASE}/sid/requirement-task|`,
+};
