@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bundle, OperationOutcome, Patient, Resource } from '@medplum/fhirtypes';
 import { afterEach, describe, expect, test } from 'vitest';
+import { freePort } from '../local-stack/dev-server.ts';
 import { startFhirServer } from './server.ts';
 import type { RunningFhirServer } from './server.ts';
 
@@ -108,6 +110,30 @@ describe('embedded FHIR server', () => {
     expect((await call<Bundle>(restarted, 'GET', `Patient/${created.body.id}/_history`)).body.entry).toHaveLength(2);
     expect((await call(restarted, 'GET', `Patient/${deleted.body.id}`)).status).toBe(404);
     expect(warnings).toEqual([]);
+  });
+
+  test('a fresh server process answers searches over its replayed journal before any write', async () => {
+    const dir = freshDir();
+    const server = await start(dir);
+    await call(server, 'POST', 'Patient', patient('C-3'));
+    await server.stop();
+    running = undefined;
+
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(import.meta.dirname, 'main.ts')], {
+      env: { ...process.env, FHIR_SERVER_PORT: String(port), FHIR_DATA_DIR: dir },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('FHIR server listening') && resolve());
+        child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+      });
+      const response = await fetch(`http://127.0.0.1:${port}/fhir/R4/Patient?identifier=${encodeURIComponent(`${MRN}|C-3`)}`);
+      expect(((await response.json()) as Bundle).total).toBe(1);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 
   test('a torn last journal line is reported and skipped, and the journal stays usable', async () => {

