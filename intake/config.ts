@@ -1,0 +1,80 @@
+/**
+ * The intake's configuration: the worker's (Temporal, FHIR, agency policy, log level; see
+ * worker/config.ts) plus the variables below, parsed by one zod schema. A bad value stops start-up
+ * with one line naming the variable, never a secret.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError, type Config, loadConfig } from '../worker/config.ts';
+import { episodeDefaultsSchema, type EpisodeDefaults } from './episode-defaults.ts';
+import { DEFAULT_MAX_BODY_BYTES } from './http-server.ts';
+
+const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port');
+
+export const intakeEnvironmentSchema = z.object({
+  INTAKE_BIND: hostPort.default('127.0.0.1:8110'),
+  /** The URL FHIR servers reach the intake at (Subscription endpoints); default from INTAKE_BIND. */
+  INTAKE_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  INTAKE_SECRET: z.string().min(16, 'must be at least 16 characters'),
+  INTAKE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(DEFAULT_MAX_BODY_BYTES),
+  INTAKE_SUPERVISOR: z.string().min(1),
+  INTAKE_AGENCY: z.string().min(1).optional(),
+  /** Seconds between polls, or `off` (subscriptions only). */
+  INTAKE_POLL_INTERVAL: z.union([z.literal('off'), z.coerce.number().min(1).max(86_400)]).default(10),
+  INTAKE_SOURCE: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lowercase letters, digits and dashes').default('ehr'),
+});
+
+export interface IntakeConfig {
+  base: Config;
+  bind: { host: string; port: number };
+  publicUrl: string;
+  secret: string;
+  maxBodyBytes: number;
+  episodeDefaults: EpisodeDefaults;
+  pollIntervalMs?: number;
+  source: string;
+}
+
+const SECRETS = new Set(['INTAKE_SECRET']);
+
+export function parseIntakeConfig(env: NodeJS.ProcessEnv, base: Config): IntakeConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value));
+  const result = intakeEnvironmentSchema.safeParse(present);
+  if (!result.success) throw new ConfigError(result.error.issues.map((issue) => line(issue.path, issue.message, env)).join('\n'));
+  const vars = result.data;
+  let policy: unknown = {};
+  if (base.agencyPolicyFile) {
+    try {
+      policy = JSON.parse(readFileSync(base.agencyPolicyFile, 'utf8'));
+    } catch {
+      throw new ConfigError('configuration error: AGENCY_POLICY_FILE: not a JSON file');
+    }
+  }
+  const defaults = episodeDefaultsSchema.safeParse({ supervisor: vars.INTAKE_SUPERVISOR, agency: vars.INTAKE_AGENCY, policy });
+  if (!defaults.success) {
+    const variable = { supervisor: 'INTAKE_SUPERVISOR', agency: 'INTAKE_AGENCY', policy: 'AGENCY_POLICY_FILE' } as Record<string, string>;
+    throw new ConfigError(defaults.error.issues.map((issue) => line([variable[String(issue.path[0])] ?? 'environment'], issue.message, env)).join('\n'));
+  }
+  const [host = '127.0.0.1', port = '8110'] = vars.INTAKE_BIND.split(':');
+  return {
+    base,
+    bind: { host, port: Number(port) },
+    publicUrl: (vars.INTAKE_PUBLIC_URL ?? `http://${vars.INTAKE_BIND}`).replace(/\/+$/, ''),
+    secret: vars.INTAKE_SECRET,
+    maxBodyBytes: vars.INTAKE_MAX_BODY_BYTES,
+    episodeDefaults: defaults.data,
+    pollIntervalMs: vars.INTAKE_POLL_INTERVAL === 'off' ? undefined : vars.INTAKE_POLL_INTERVAL * 1000,
+    source: vars.INTAKE_SOURCE,
+  };
+}
+
+export function loadIntakeConfig(envFile = '.env'): IntakeConfig {
+  return parseIntakeConfig(process.env, loadConfig(envFile));
+}
+
+function line(path: PropertyKey[], message: string, env: NodeJS.ProcessEnv): string {
+  const variable = String(path[0] ?? 'environment');
+  const value = env[variable];
+  const shown = value === undefined || SECRETS.has(variable) ? '' : ` (got ${JSON.stringify(value)})`;
+  return `configuration error: ${variable}: ${message}${shown}`;
+}

@@ -1,0 +1,75 @@
+/**
+ * The intake process: `node intake/main.ts` (`npm run intake`). Serves the rest-hook endpoint and,
+ * unless INTAKE_POLL_INTERVAL=off, makes sure the polling workflow of the source runs.
+ * Stops on SIGINT/SIGTERM after the requests in flight.
+ */
+import { readFileSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { ConfigError, type Config } from '../worker/config.ts';
+import { createFhirClient } from '../worker/fhir-client.ts';
+import { loadIntakeConfig, type IntakeConfig } from './config.ts';
+import { WATCHED_TYPES } from './fhir-change-mapping.ts';
+import { startIntakeServer } from './http-server.ts';
+import { createIntakeLog } from './log.ts';
+import { ensurePolling, requestPoll } from './polling.ts';
+
+export function temporalConnectionOptions(temporal: Config['temporal']): Parameters<typeof Connection.connect>[0] {
+  const { tls } = temporal;
+  return {
+    address: temporal.address,
+    apiKey: temporal.apiKey,
+    tls: tls
+      ? {
+          serverNameOverride: tls.serverName,
+          clientCertPair:
+            tls.clientCertFile && tls.clientKeyFile ? { crt: readFileSync(tls.clientCertFile), key: readFileSync(tls.clientKeyFile) } : undefined,
+        }
+      : undefined,
+  };
+}
+
+async function main(): Promise<void> {
+  let config: IntakeConfig;
+  try {
+    config = loadIntakeConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const log = createIntakeLog(config.base.logLevel);
+  const connection = await Connection.connect(temporalConnectionOptions(config.base.temporal));
+  const temporal = new Client({ connection, namespace: config.base.temporal.namespace });
+  const taskQueue = config.base.temporal.taskQueue;
+  const polling = config.pollIntervalMs !== undefined;
+  if (config.pollIntervalMs !== undefined) {
+    const workflowId = await ensurePolling(temporal, taskQueue, {
+      source: config.source,
+      resourceTypes: [...WATCHED_TYPES],
+      intervalMs: config.pollIntervalMs,
+      episodeDefaults: config.episodeDefaults,
+    });
+    log.info('polling', { workflowId, intervalMs: config.pollIntervalMs });
+  }
+  const server = await startIntakeServer({
+    delivery: { temporal, fhir: createFhirClient(config.base.fhir), taskQueue, defaults: config.episodeDefaults, log },
+    secret: config.secret,
+    host: config.bind.host,
+    port: config.bind.port,
+    maxBodyBytes: config.maxBodyBytes,
+    pollNow: polling ? () => requestPoll(temporal, config.source) : undefined,
+  });
+  log.info('intake listening', { url: `${server.url}/notify/<channel>`, fhirBaseUrl: config.base.fhir.baseUrl });
+  const stop = async (): Promise<void> => {
+    await server.stop();
+    await connection.close();
+    log.info('intake stopped');
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+await main();
