@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Encounter, EpisodeOfCare, QuestionnaireResponse, Task } from '@medplum/fhirtypes';
+import type { Encounter, EpisodeOfCare, Organization, Patient, Practitioner, QuestionnaireResponse, Task } from '@medplum/fhirtypes';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { addDays, format, parseISO } from 'date-fns';
@@ -83,12 +83,12 @@ interface EhrEpisode {
 /** Patient, Practitioner, Organization, EpisodeOfCare admitted 3 days ago, an inpatient stay finished yesterday. */
 async function writeEpisode(): Promise<EhrEpisode> {
   const base = fhirServer.baseUrl;
-  const patient = await writeAsEhr(base, { resourceType: 'Patient', active: true });
-  const specialist = await writeAsEhr(base, { resourceType: 'Practitioner', active: true });
-  const agency = await writeAsEhr(base, { resourceType: 'Organization', active: true });
+  const patient = await writeAsEhr<Patient>(base, { resourceType: 'Patient', active: true });
+  const specialist = await writeAsEhr<Practitioner>(base, { resourceType: 'Practitioner', active: true });
+  const agency = await writeAsEhr<Organization>(base, { resourceType: 'Organization', active: true });
   const admissionDate = plusDays(today(), -3);
   const releaseDate = plusDays(today(), -1);
-  const episode = await writeAsEhr(base, {
+  const episode = await writeAsEhr<EpisodeOfCare>(base, {
     resourceType: 'EpisodeOfCare',
     status: 'active',
     patient: { reference: `Patient/${patient.id}` },
