@@ -13,6 +13,7 @@ import { validateFhirResource } from '../fhir-profiles/validation.ts';
 import { isWatchedType, type WatchedType } from './fhir-change-mapping.ts';
 import { relativeReference, versionKeyOf } from './references.ts';
 import { CARE_SUBSCRIPTION_TOPIC } from './subscription-topic.ts';
+import { shapeProblems } from './watched-resource-shape.ts';
 
 /** A changed resource as sent, or only its reference (id-only: the intake reads it). */
 export type NotifiedChange = { resource: Resource } | { reference: string };
@@ -89,8 +90,8 @@ function parseBackportBundle(channel: Channel, bundle: Bundle): Notification {
     const resource = entry.resource as Resource | undefined;
     if (resource === undefined) continue;
     if (!isObject(resource) || typeof resource.resourceType !== 'string') throw invalid('notification Bundle entry without a resource');
-    const key = relativeReference(entry.fullUrl) ?? (resource.id ? `${resource.resourceType}/${resource.id}` : undefined);
-    if (key) included.set(key, resource);
+    checkedResource(channel, resource);
+    included.set(relativeReference(entry.fullUrl) ?? `${resource.resourceType}/${resource.id}`, resource);
   }
   const focuses = status.focuses.length ? status.focuses : [...included.keys()];
   if (focuses.length > MAX_CHANGES_PER_NOTIFICATION) throw new NotificationRejected(413, 'too-costly', 'too many events in one notification');
@@ -156,6 +157,11 @@ function focusReference(reference: unknown): string | undefined {
 function checkedResource(channel: Channel, resource: Resource): NotifiedChange {
   checkType(channel, resource.resourceType);
   if (typeof resource.id !== 'string' || !ID.test(resource.id)) throw invalid(`${resource.resourceType} without a valid id`);
+  const problems = shapeProblems(resource);
+  if (problems.length) {
+    const issues = problems.slice(0, 20).map((path): OperationOutcomeIssue => ({ severity: 'error', code: 'structure', expression: [`${resource.resourceType}.${path}`] }));
+    throw invalid(`${resource.resourceType}/${resource.id} lacks or misshapes elements the intake reads`, issues);
+  }
   const issues = validateFhirResource(resource);
   if (issues.length) throw invalid(`${resource.resourceType}/${resource.id} is not a valid R4 resource`, issues);
   return versionKeyOf(resource) ? { resource } : { reference: `${resource.resourceType}/${resource.id}` };

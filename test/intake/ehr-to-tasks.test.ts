@@ -18,6 +18,7 @@ import { WATCHED_TYPES } from '../../intake/fhir-change-mapping.ts';
 import { startIntakeServer, type RunningIntakeServer } from '../../intake/http-server.ts';
 import { silentLog } from '../../intake/log.ts';
 import { ensurePolling, requestPoll } from '../../intake/polling.ts';
+import { getPollingState } from '../../workflows/polling/fhir-polling.ts';
 import { freePort, startTemporalDevServer, type RunningDevServer } from '../../local-stack/dev-server.ts';
 import { createFhirClient } from '../../worker/fhir-client.ts';
 import { createCareWorker } from '../../worker/worker.ts';
@@ -199,11 +200,14 @@ test('the same notifications twice and out of order: no duplicate Task, no error
 });
 
 test('with polling only (default 10 s interval) the episode and its Tasks appear within 30 s', async () => {
+  const workflowId = await ensurePolling(client, TASK_QUEUE, { source: 'ehr', resourceTypes: [...WATCHED_TYPES], intervalMs: 10_000, episodeDefaults: defaults });
+  // Written after the first poll, so that the interval (not the first read) brings it in.
+  const polling = client.workflow.getHandle(workflowId);
+  await waitFor('first poll', 30_000, async () => ((await polling.query(getPollingState)).polls >= 1 ? true : undefined));
   const ehr = await writeEpisode();
   const started = Date.now();
-  await ensurePolling(client, TASK_QUEUE, { source: 'ehr', resourceTypes: [...WATCHED_TYPES], intervalMs: 10_000, episodeDefaults: defaults });
   await expectOpenedTasks(ehr, 30_000);
-  console.log(`polling path: both Tasks in FHIR ${Date.now() - started} ms after polling started`);
+  console.log(`polling path: both Tasks in FHIR ${Date.now() - started} ms after the EHR's last write`);
 
   // Polling re-reads what the subscriptions already delivered: still one Task per requirement.
   const all = (await (await fetch(`${fhirServer.baseUrl}/Task?_count=1000`)).json()) as { entry?: { resource: Task }[] };
