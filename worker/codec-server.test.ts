@@ -43,14 +43,14 @@ describe('codec server on the local stack (loopback, no token)', () => {
     const response = await post(server, '/decode', asJson(sealed), { Origin: UI_ORIGIN });
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
-    const [decoded] = fromJson(await response.json());
+    const [decoded] = fromJson((await response.json()) as Parameters<typeof fromJson>[0]);
     expect(defaultPayloadConverter.fromPayload(decoded as Payload)).toEqual({ note: MARKER });
   });
 
   test('encodes (e.g. a signal typed in the UI) so that the worker can decrypt it; any path prefix works', async () => {
     const response = await post(server, '/default/encode', asJson([defaultPayloadConverter.toPayload(MARKER)]));
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = (await response.json()) as Parameters<typeof fromJson>[0];
     expect(JSON.stringify(body)).not.toContain(Buffer.from(MARKER).toString('base64').slice(0, 16));
     const [opened] = await codec.decode(fromJson(body));
     expect(defaultPayloadConverter.fromPayload(opened as Payload)).toBe(MARKER);
