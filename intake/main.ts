@@ -3,30 +3,15 @@
  * unless INTAKE_POLL_INTERVAL=off, makes sure the polling workflow of the source runs.
  * Stops on SIGINT/SIGTERM after the requests in flight.
  */
-import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
-import { ConfigError, type Config } from '../worker/config.ts';
+import { ConfigError } from '../worker/config.ts';
 import { createFhirClient } from '../worker/fhir-client.ts';
 import { loadIntakeConfig, type IntakeConfig } from './config.ts';
 import { WATCHED_TYPES } from './fhir-change-mapping.ts';
 import { startIntakeServer } from './http-server.ts';
 import { createIntakeLog } from './log.ts';
 import { ensurePolling, requestPoll } from './polling.ts';
-
-export function temporalConnectionOptions(temporal: Config['temporal']): Parameters<typeof Connection.connect>[0] {
-  const { tls } = temporal;
-  return {
-    address: temporal.address,
-    apiKey: temporal.apiKey,
-    tls: tls
-      ? {
-          serverNameOverride: tls.serverName,
-          clientCertPair:
-            tls.clientCertFile && tls.clientKeyFile ? { crt: readFileSync(tls.clientCertFile), key: readFileSync(tls.clientKeyFile) } : undefined,
-        }
-      : undefined,
-  };
-}
+import { temporalConnectionOptions } from './temporal-connection.ts';
 
 async function main(): Promise<void> {
   let config: IntakeConfig;

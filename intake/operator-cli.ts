@@ -1,0 +1,177 @@
+#!/usr/bin/env node
+/**
+ * `care-episodes <command>`: the operator's view of episodes, through Temporal (search attributes,
+ * the `getState` query, the `recordEvent` update) and the intake's mapping. Ids, codes and dates only.
+ *
+ * Exit codes: 0 done, 1 refused or failed, 2 usage error, 69 Temporal or FHIR unreachable, 78 configuration.
+ */
+import { parseArgs } from 'node:util';
+import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { z } from 'zod';
+import { ConfigError } from '../worker/config.ts';
+import { createFhirClient } from '../worker/fhir-client.ts';
+import { episodeWorkflowId, localDateSchema } from '../workflows/episode/input.ts';
+import { getState, recordEvent, type EpisodeEventInput } from '../workflows/episode/messages.ts';
+import { isOpen } from '../workflows/episode/state.ts';
+import { EpisodeStatus, OverdueCount, SpecialistId } from '../workflows/search-attributes.ts';
+import { loadIntakeConfig, type IntakeConfig } from './config.ts';
+import { deliverFhirChange, DeliveryUnavailable } from './deliver-fhir-change.ts';
+import { createIntakeLog } from './log.ts';
+import { temporalConnectionOptions } from './temporal-connection.ts';
+
+const USAGE = `usage: care-episodes <command> [options]
+
+commands:
+  list [--specialist <Practitioner id>] [--overdue] [--all]   episodes (running ones unless --all)
+  show <EpisodeOfCare id>                                   one episode's requirements and their stages
+  admit <EpisodeOfCare id> --encounter <id> --date <YYYY-MM-DD>     record a hospital admission
+  release <EpisodeOfCare id> --encounter <id> --date <YYYY-MM-DD>   record a hospital release
+  discharge <EpisodeOfCare id> --date <YYYY-MM-DD>          record the program discharge
+  redeliver <Type>/<id>                                     read a resource from FHIR and deliver its events again
+
+Configuration comes from the environment (see README: TEMPORAL_*, FHIR_*, INTAKE_*).
+exit codes: 0 done, 1 refused or failed, 2 usage, 69 unreachable, 78 configuration`;
+
+class UsageError extends Error {}
+
+const fhirId = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'not a FHIR id');
+const episodeArg = z.string().transform((value) => value.replace(/^EpisodeOfCare\//, '')).pipe(fhirId);
+const stayArgs = z.strictObject({ encounter: fhirId, date: localDateSchema });
+const dischargeArgs = z.strictObject({ date: localDateSchema });
+const resourceArg = z.string().regex(/^(EpisodeOfCare|Encounter|QuestionnaireResponse|Task)\/[A-Za-z0-9\-.]{1,64}$/, 'not <EpisodeOfCare|Encounter|QuestionnaireResponse|Task>/<id>');
+
+function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new UsageError(`${what}: ${result.error.issues.map((issue) => `${issue.path.map(String).join('.') || 'value'} ${issue.message}`).join('; ')}`);
+}
+
+export interface Io {
+  out: (line: string) => void;
+  config: () => IntakeConfig;
+}
+
+export async function runOperatorCli(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      specialist: { type: 'string' },
+      overdue: { type: 'boolean', default: false },
+      all: { type: 'boolean', default: false },
+      encounter: { type: 'string' },
+      date: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, target, ...extra] = positionals;
+  if (values.help || !command) {
+    io.out(USAGE);
+    return values.help ? 0 : 2;
+  }
+  if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  const config = io.config();
+  const connection = await Connection.connect({ ...temporalConnectionOptions(config.base.temporal), connectTimeout: 5_000 });
+  const temporal = new Client({ connection, namespace: config.base.temporal.namespace });
+  try {
+    switch (command) {
+      case 'list': {
+        const specialist = values.specialist === undefined ? undefined : parsed(fhirId, values.specialist.replace(/^(Practitioner|PractitionerRole)\//, ''), '--specialist');
+        const clauses = ["WorkflowType = 'clientEpisode'"];
+        if (!values.all) clauses.push("ExecutionStatus = 'Running'");
+        if (specialist) clauses.push(`${SpecialistId.name} = '${specialist}'`);
+        if (values.overdue) clauses.push(`${OverdueCount.name} > 0`);
+        let count = 0;
+        for await (const workflow of temporal.workflow.list({ query: clauses.join(' AND ') })) {
+          const attributes = workflow.typedSearchAttributes;
+          io.out(
+            [workflow.workflowId, attributes.get(EpisodeStatus) ?? workflow.status.name, `specialist ${attributes.get(SpecialistId) ?? '-'}`, `overdue ${attributes.get(OverdueCount) ?? 0}`].join('\t'),
+          );
+          count++;
+        }
+        io.out(`${count} episode(s)`);
+        return 0;
+      }
+      case 'show': {
+        const episode = parsed(episodeArg, target, 'EpisodeOfCare id');
+        const state = await temporal.workflow.getHandle(episodeWorkflowId(episode)).query(getState);
+        io.out(`EpisodeOfCare/${episode}: ${state.status}, admitted ${state.config.admissionDate}, specialist ${state.config.specialist}, supervisor ${state.config.supervisor}`);
+        for (const requirement of Object.values(state.requirements).sort((a, b) => a.dueAt - b.dueAt)) {
+          const task = requirement.taskId ? `Task/${requirement.taskId}` : 'no Task yet';
+          io.out(`  ${requirement.key.padEnd(40)} due ${requirement.dueDate}  ${requirement.stage.padEnd(12)} ${isOpen(requirement) ? 'open' : ''}\t${task}`);
+        }
+        return 0;
+      }
+      case 'admit':
+      case 'release': {
+        const episode = parsed(episodeArg, target, 'EpisodeOfCare id');
+        const { encounter, date } = parsed(stayArgs, { encounter: values.encounter, date: values.date }, `${command} options`);
+        const event: EpisodeEventInput =
+          command === 'admit'
+            ? { type: 'hospital-admission', eventId: `operator/hospital-admission/${encounter}/${date}`, encounterId: encounter, admittedOn: date }
+            : { type: 'hospital-release', eventId: `operator/hospital-release/${encounter}/${date}`, encounterId: encounter, releasedOn: date };
+        return await record(temporal, episode, event, io);
+      }
+      case 'discharge': {
+        const episode = parsed(episodeArg, target, 'EpisodeOfCare id');
+        const { date } = parsed(dischargeArgs, { date: values.date }, 'discharge options');
+        return await record(temporal, episode, { type: 'program-discharge', eventId: `operator/program-discharge/${date}`, date }, io);
+      }
+      case 'redeliver': {
+        const reference = parsed(resourceArg, target, 'resource');
+        const [type, id] = reference.split('/') as ['Encounter', string];
+        const fhir = createFhirClient(config.base.fhir);
+        const resource = await fhir.readResource(type, id, { cache: 'no-cache' });
+        const log = createIntakeLog('warn', (line) => process.stderr.write(line));
+        const result = await deliverFhirChange({ temporal, fhir, taskQueue: config.base.temporal.taskQueue, defaults: config.episodeDefaults, log }, resource);
+        io.out(result.outcome === 'delivered' ? `delivered ${result.events} event(s) to ${result.episodeOfCare}` : `skipped: ${result.reason}`);
+        return result.outcome === 'delivered' ? 0 : 1;
+      }
+      default:
+        throw new UsageError(`unknown command: ${command}`);
+    }
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) {
+      io.out(`no such episode: ${error.workflowId}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await connection.close();
+  }
+}
+
+async function record(temporal: Client, episode: string, event: EpisodeEventInput, io: Io): Promise<number> {
+  try {
+    const receipt = await temporal.workflow.getHandle(episodeWorkflowId(episode)).executeUpdate(recordEvent, { args: [event] });
+    io.out(`${event.type} ${receipt.outcome} (${receipt.eventId})`);
+    return 0;
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) {
+      io.out(`refused: ${error.cause?.message ?? error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+/** The exit code of an error the CLI let through. */
+export function exitCodeOf(error: unknown): { code: number; message: string } {
+  const { message } = error as Error;
+  if (error instanceof ConfigError) return { code: 78, message };
+  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return { code: 2, message: `${message}\n\n${USAGE}` };
+  if (error instanceof DeliveryUnavailable || /connect|unavailable|deadline/i.test(message)) return { code: 69, message: `unreachable: ${message}` };
+  return { code: 1, message: `failed: ${message}` };
+}
+
+if (import.meta.main) {
+  const io: Io = { out: (line) => console.log(line), config: () => loadIntakeConfig() };
+  try {
+    process.exitCode = await runOperatorCli(process.argv.slice(2), io);
+  } catch (error) {
+    const { code, message } = exitCodeOf(error);
+    console.error(message);
+    process.exitCode = code;
+  }
+}
