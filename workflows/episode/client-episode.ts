@@ -76,7 +76,9 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
     const now = Date.now();
     const deadlines = startDeadlines(state, now);
     const search = evidenceSearchFor(state, deadlines, now);
-    state = reconcile(state, deadlines, search ? await findEvidence(search) : {}, Date.now());
+    const found = search ? await findEvidence(search) : {};
+    // Read `state` only after the await: events may have been applied meanwhile.
+    state = reconcile(state, deadlines, found, Date.now());
   }
 
   for (;;) {
