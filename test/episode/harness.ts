@@ -9,6 +9,9 @@ import type { MedplumClient } from '@medplum/core';
 import type { Task } from '@medplum/fhirtypes';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { temporal } from '@temporalio/proto';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import { startFhirServer, type RunningFhirServer } from '../../fhir-server/server.ts';
 import { createTimeSkippingEnvironment } from '../../local-stack/time-skipping.ts';
@@ -38,7 +41,7 @@ let bundle: { code: string } | undefined;
 export async function startStack(): Promise<Stack> {
   const env = await createTimeSkippingEnvironment();
   // The server skips time whenever nothing runs unless locked; tests move the clock only through `skipTo`.
-  await env.connection.testService.lockTimeSkipping({});
+  await env.connection.testService?.lockTimeSkipping({});
   await env.connection.operatorService.addSearchAttributes({
     namespace: 'default',
     searchAttributes: Object.fromEntries(CARE_SEARCH_ATTRIBUTES.map((key) => [key.name, searchAttributeTypeNumber(key.type)])),
@@ -94,7 +97,7 @@ export function episodeInput(id: string, admissionDate: string, policy: EpisodeI
   };
 }
 
-export async function startEpisode(stack: Stack, input: EpisodeInput): Promise<WorkflowHandle<typeof clientEpisode>> {
+export async function startEpisode(stack: Stack, input: EpisodeInput) {
   return stack.env.client.workflow.start<typeof clientEpisode>('clientEpisode', {
     args: [input],
     taskQueue: TASK_QUEUE,
@@ -146,8 +149,8 @@ export async function taskRows(fhir: MedplumClient, episodeId: string): Promise<
 export async function historyLengths(env: TestWorkflowEnvironment, workflowId: string, firstRunId: string): Promise<number[]> {
   const lengths: number[] = [];
   for (let runId: string | undefined = firstRunId; runId; ) {
-    const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
-    const events = history.events ?? [];
+    const history: { events?: HistoryEvent[] | null } = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const events: HistoryEvent[] = history.events ?? [];
     lengths.push(events.length);
     runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }

@@ -7,13 +7,15 @@
  * 2037 (2026's calendar): the note for a contact on Fri 07-03 and the post-hospital contact.
  */
 import { writeFileSync } from 'node:fs';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { EpisodeEventInput } from '../../workflows/episode/messages.ts';
 import { getState } from '../../workflows/episode/messages.ts';
 import { episodeInput, historyLengths, localNoon, send, skipTo, startEpisode, startStack, type Stack, taskRows } from './harness.ts';
 
-/** Every run of the episode stays under this many history events (continue-as-new at 1500). */
-const HISTORY_BOUND = 2000;
+/** Continue-as-new after this many events, so three years take several runs; each stays under HISTORY_BOUND. */
+const HISTORY_EVENTS_PER_RUN = 300;
+const HISTORY_BOUND = 400;
 let stack: Stack;
 
 beforeAll(async () => {
@@ -126,7 +128,7 @@ const EXPECTED_TASKS: Record<string, object> = {
 };
 
 test('three years: exactly the expected Tasks, due dates, statuses and outcomes; bounded history', { timeout: 600_000 }, async () => {
-  const input = episodeInput('e3y', '2035-01-15');
+  const input = { ...episodeInput('e3y', '2035-01-15'), historyEventsPerRun: HISTORY_EVENTS_PER_RUN };
   const handle = await startEpisode(stack, input);
   for (const [date, event] of TIMELINE) {
     await skipTo(stack.env, localNoon(date));
@@ -154,12 +156,13 @@ test('three years: exactly the expected Tasks, due dates, statuses and outcomes;
 
   const lengths = await historyLengths(stack.env, handle.workflowId, handle.firstExecutionRunId);
   console.log(`three-year episode: ${lengths.length} runs, history lengths ${lengths.join(', ')}`);
+  expect(lengths.length).toBeGreaterThan(2);
   for (const length of lengths) expect(length).toBeLessThan(HISTORY_BOUND);
 
   if (process.env.RECORD_HISTORIES) {
     for (let runId: string | undefined = handle.firstExecutionRunId, run = 1; runId; run++) {
-      const history = await stack.env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
-      writeFileSync(new URL(`../fixtures/histories/three-year-episode-run${run}.json`, import.meta.url), JSON.stringify(history));
+      const history: Awaited<ReturnType<typeof handle.fetchHistory>> = await stack.env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+      writeFileSync(new URL(`../fixtures/histories/three-year-episode-run${run}.json`, import.meta.url), historyToJSON(history));
       runId = history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
     }
   }

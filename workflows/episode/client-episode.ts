@@ -30,8 +30,6 @@ const { writeRequirementTask, findEvidence } = proxyActivities<EpisodeActivities
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
-/** Own bound on a run's history, well under the server's limits; see also `continueAsNewSuggested`. */
-export const HISTORY_EVENTS_PER_RUN = 1500;
 /** Requirements closed longer ago than this leave the state at continue-as-new (their Tasks stay in FHIR). */
 const CLOSED_REQUIREMENT_MEMORY_MS = 90 * 86_400_000;
 
@@ -149,7 +147,7 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
 
   function shouldContinueAsNew(): boolean {
     const info = workflowInfo();
-    return info.continueAsNewSuggested || info.historyLength >= HISTORY_EVENTS_PER_RUN;
+    return info.continueAsNewSuggested || info.historyLength >= state.config.historyEventsPerRun;
   }
 }
 

@@ -22,6 +22,8 @@ export const episodeInputSchema = z.strictObject({
   admissionDate: localDateSchema,
   /** Agency overrides of the defaults of requirements.md; `{}` is the documented policy. */
   policy: agencyPolicySchema.prefault({}),
+  /** Continue-as-new once a run's history reaches this many events (or the server suggests it). */
+  historyEventsPerRun: z.int().min(200).max(10_000).default(1500),
 });
 
 export type EpisodeInput = z.input<typeof episodeInputSchema>;
