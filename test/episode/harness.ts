@@ -20,7 +20,8 @@ import { createCareWorker, WORKFLOWS_PATH } from '../../worker/worker.ts';
 import { startOfLocalDay } from '../../workflows/rules/index.ts';
 import { CARE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.ts';
 import { TASK_IDENTIFIER_SYSTEM, TASK_STATUS_SYSTEM } from '../../workflows/vocabulary.ts';
-import { episodeWorkflowId, type EpisodeInput } from '../../workflows/episode/input.ts';
+import type { EpisodeInput } from '../../workflows/episode/input.ts';
+import { episodeStartOptions } from '../../workflows/episode/start-options.ts';
 import { recordEvent, type EpisodeEventInput } from '../../workflows/episode/messages.ts';
 import type { clientEpisode } from '../../workflows/index.ts';
 
@@ -98,12 +99,7 @@ export function episodeInput(id: string, admissionDate: string, policy: EpisodeI
 }
 
 export async function startEpisode(stack: Stack, input: EpisodeInput) {
-  return stack.env.client.workflow.start<typeof clientEpisode>('clientEpisode', {
-    args: [input],
-    taskQueue: TASK_QUEUE,
-    workflowId: episodeWorkflowId(input.episodeOfCare),
-    workflowIdConflictPolicy: 'USE_EXISTING',
-  });
+  return stack.env.client.workflow.start<typeof clientEpisode>('clientEpisode', episodeStartOptions(input, TASK_QUEUE));
 }
 
 export function send(handle: WorkflowHandle<typeof clientEpisode>, event: EpisodeEventInput) {
