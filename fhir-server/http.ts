@@ -6,7 +6,7 @@
  * so this costs nothing and keeps transactions isolated.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { badRequest, getStatus, normalizeOperationOutcome, notFound } from '@medplum/core';
+import { badRequest, getSearchParameter, getStatus, normalizeOperationOutcome, notFound } from '@medplum/core';
 import type { FhirRequest, FhirRouter } from '@medplum/fhir-router';
 import type { Bundle, BundleLink, CapabilityStatement, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import type { JournaledRepository } from './repository.ts';
@@ -106,10 +106,14 @@ async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unk
   }
 }
 
-/** Searches without `_count` get a page of DEFAULT_PAGE_SIZE, as real servers do; `_count` is capped. */
+/**
+ * Searches without `_count` get a page of DEFAULT_PAGE_SIZE, as real servers do; `_count` is capped.
+ * An unknown search parameter is a 400, as on HAPI and Medplum, not a search that matches nothing.
+ */
 function withDefaultPageSize(router: FhirRouter, method: HttpMethod, relative: string, params: URLSearchParams): string {
   const route = router.find(method, relative);
   const interaction = route?.data?.interaction;
+  if (interaction === 'search-type') assertKnownSearchParameters(route?.params.resourceType ?? relative, params);
   if (interaction === 'search-type' || interaction === 'search-system') {
     const requested = Number(params.get('_count') ?? DEFAULT_PAGE_SIZE);
     const count = Number.isInteger(requested) && requested >= 0 ? Math.min(requested, MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
@@ -117,6 +121,14 @@ function withDefaultPageSize(router: FhirRouter, method: HttpMethod, relative: s
   }
   const query = params.toString();
   return query ? `${relative}?${query}` : relative;
+}
+
+function assertKnownSearchParameters(resourceType: string, params: URLSearchParams): void {
+  for (const name of new Set(params.keys())) {
+    const code = name.split(/[:.]/, 1)[0] as string;
+    if (code.startsWith('_') || getSearchParameter(resourceType, code)) continue;
+    throw new HttpError(400, badRequest(`Unknown search parameter '${code}' for ${resourceType}`, `${resourceType}?${code}`));
+  }
 }
 
 function addSearchLinks(bundle: Bundle, baseUrl: string, routeUrl: string): void {

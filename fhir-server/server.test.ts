@@ -203,6 +203,15 @@ describe('embedded FHIR server', () => {
     expect(firstPage.body.total).toBe(25);
   });
 
+  test('an unknown search parameter is a 400 naming it, not an empty result', async () => {
+    const server = await start(freshDir());
+    const unknown = await call<OperationOutcome>(server, 'GET', 'Task?for=Patient/1');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.issue?.[0]?.details?.text).toBe("Unknown search parameter 'for' for Task");
+    expect((await call(server, 'GET', 'Task?patient=Patient/1&status:not=cancelled&_sort=-_lastUpdated')).status).toBe(200);
+    expect((await call(server, 'GET', 'Encounter?subject:Patient.identifier=x')).status).toBe(200);
+  });
+
   test('_lastUpdated and _sort work', async () => {
     const server = await start(freshDir());
     const before = await call<Patient>(server, 'POST', 'Patient', patient('G-1'));

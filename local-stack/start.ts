@@ -6,7 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { startCodecServer } from '../worker/codec-server.ts';
@@ -44,6 +45,8 @@ async function assertPortsFree(config: Config): Promise<void> {
     const [host = '127.0.0.1', port = '9464'] = config.metricsBind.split(':');
     ports.push(['worker metrics', host, Number(port), 'METRICS_BIND']);
   }
+  const [intakeHost = '127.0.0.1', intakePort = '8110'] = intakeBind().split(':');
+  ports.push(['event intake', intakeHost, Number(intakePort), 'INTAKE_BIND']);
   const taken = [];
   for (const [what, host, port, variable] of ports) {
     if (!(await portIsFree(host, port))) taken.push(`port ${port} (${what}) is already in use; stop what uses it or set ${variable}`);
@@ -54,6 +57,24 @@ async function assertPortsFree(config: Config): Promise<void> {
 function splitHostPort(address: string): [string, string] {
   const colon = address.lastIndexOf(':');
   return [address.slice(0, colon), address.slice(colon + 1)];
+}
+
+function intakeBind(): string {
+  return process.env.INTAKE_BIND || '127.0.0.1:8110';
+}
+
+/**
+ * The secret FHIR servers send with their notifications: INTAKE_SECRET, else one generated for
+ * this machine and kept beside the stack's other state.
+ */
+function intakeSecret(dataDir: string): { secret: string; where: string } {
+  if (process.env.INTAKE_SECRET) return { secret: process.env.INTAKE_SECRET, where: 'INTAKE_SECRET' };
+  const file = join(dataDir, 'intake-secret');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  }
+  return { secret: readFileSync(file, 'utf8').trim(), where: file };
 }
 
 /** Starts `node <script>` with the stack's environment; resolves once `ready` matches a line of its output. */
@@ -103,11 +124,14 @@ async function main(): Promise<void> {
   let temporal: RunningDevServer | undefined;
   let fhir: ChildProcess | undefined;
   let worker: ChildProcess | undefined;
+  let intake: ChildProcess | undefined;
+  const intakeAuth = intakeSecret(resolve(PROJECT_ROOT, '.data'));
   let stopping = false;
   const stopAll = async (code: number): Promise<never> => {
     if (!stopping) {
       stopping = true;
-      say('stopping: worker, FHIR server, Temporal dev server…');
+      say('stopping: event intake, worker, FHIR server, Temporal dev server…');
+      await stopChild(intake);
       await stopChild(worker);
       await stopChild(fhir);
       await temporal?.stop();
@@ -149,7 +173,19 @@ async function main(): Promise<void> {
     fhir = await startNodeService('fhir', 'fhir-server/main.ts', env, /FHIR server listening/);
     say('starting the worker…');
     worker = await startNodeService('worker', 'worker/main.ts', env, /worker started/);
-    for (const child of [fhir, worker]) {
+    say('starting the event intake (rest-hook endpoint and FHIR polling)…');
+    intake = await startNodeService(
+      'intake',
+      'intake/main.ts',
+      {
+        ...env,
+        INTAKE_BIND: intakeBind(),
+        INTAKE_SECRET: intakeAuth.secret,
+        INTAKE_SUPERVISOR: process.env.INTAKE_SUPERVISOR || 'Practitioner/local-supervisor',
+      },
+      /intake listening/,
+    );
+    for (const child of [fhir, worker, intake]) {
       child.once('exit', (code) => {
         if (!stopping) {
           say(`a service exited unexpectedly (code ${code}); stopping the stack`);
@@ -168,6 +204,7 @@ async function main(): Promise<void> {
   say(`  codec server        ${codecServer?.url}  (payloads encrypted with key "${codecKeys[0]?.id}")`);
   say(`  FHIR R4 server      ${process.env.FHIR_BASE_URL || `http://127.0.0.1:${config.localStack.fhirServerPort}/fhir/R4`}`);
   if (config.metricsBind) say(`  worker metrics      http://${config.metricsBind}/metrics`);
+  say(`  event intake        http://${intakeBind()}/notify/<Type>  (Authorization: Bearer <secret in ${intakeAuth.where}>; polls FHIR every ${process.env.INTAKE_POLL_INTERVAL || 10} s)`);
   say('press Ctrl-C to stop everything');
 }
 
