@@ -17,7 +17,7 @@ import type { RunningFhirServer } from '../fhir-server/server.ts';
 import { startTemporalDevServer } from '../local-stack/dev-server.ts';
 import type { RunningDevServer } from '../local-stack/dev-server.ts';
 import { createFhirClient } from '../worker/fhir-client.ts';
-import { WORKFLOWS_PATH, createCareWorker } from '../worker/worker.ts';
+import { bundleCareWorkflows, createCareWorker } from '../worker/worker.ts';
 import { episodeWorkflowId } from '../workflows/episode/input.ts';
 import type { EpisodeInput } from '../workflows/episode/input.ts';
 import { localDateOf } from '../workflows/rules/index.ts';
@@ -91,5 +91,5 @@ test('an episode admitted three days ago opens CIP-INITIAL in FHIR, due 14 days 
 
   // The history the real server recorded replays on the code we ship.
   const history = await handle.fetchHistory();
-  await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH, replayName: 'local-stack' }, history);
+  await Worker.runReplayHistory({ workflowBundle: await bundleCareWorkflows(), replayName: 'local-stack' }, history);
 });

@@ -4,8 +4,8 @@
  */
 import type { MedplumClient } from '@medplum/core';
 import type { DataConverter } from '@temporalio/common';
-import { Worker } from '@temporalio/worker';
-import type { NativeConnection } from '@temporalio/worker';
+import { Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import type { Logger, NativeConnection, WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
 
 export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
@@ -21,12 +21,24 @@ export interface CareWorkerOptions {
   workflowBundle?: { code: string };
 }
 
-export function createCareWorker(options: CareWorkerOptions): Promise<Worker> {
+/**
+ * Bundles our workflow code for the sandbox. Webpack's statistics (many lines, at info level) are
+ * dropped; its warnings and errors reach the runtime's logger.
+ */
+export function bundleCareWorkflows(logger: Logger = Runtime.instance().logger): Promise<WorkflowBundle> {
+  const ignore = (): void => undefined;
+  return bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: { log: ignore, trace: ignore, debug: ignore, info: ignore, warn: logger.warn.bind(logger), error: logger.error.bind(logger) },
+  });
+}
+
+export async function createCareWorker(options: CareWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    workflowBundle: options.workflowBundle ?? (await bundleCareWorkflows()),
     activities: createActivities({ fhir: options.fhir }),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
