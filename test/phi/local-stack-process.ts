@@ -3,6 +3,7 @@
  * prints kept (the worker's and FHIR server's log lines come through it, prefixed `[worker]`, `[fhir]`).
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ export interface LocalStackProcess {
 
 export async function startLocalStackProcess(extraEnv: Record<string, string> = {}): Promise<LocalStackProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'phi-stack-'));
-  const [temporalPort, uiPort, fhirPort, codecPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [temporalPort, uiPort, fhirPort, codecPort, intakePort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -38,6 +39,8 @@ export async function startLocalStackProcess(extraEnv: Record<string, string> = 
     CODEC_SERVER_BIND: `127.0.0.1:${codecPort}`,
     CODEC_LOCAL_KEY_FILE: join(dataDir, 'codec-keys'),
     METRICS_BIND: 'off',
+    INTAKE_BIND: `127.0.0.1:${intakePort}`,
+    INTAKE_SECRET: randomBytes(24).toString('base64url'),
     ...extraEnv,
   };
   const child = spawn(process.execPath, [join(PROJECT_ROOT, 'local-stack', 'start.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
