@@ -28,8 +28,41 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
+/** Longest `Retry-After` we honour; a server asking for more gets retried on our own schedule. */
+const MAX_RETRY_AFTER_MS = 15 * 60_000;
+
+/**
+ * The FHIR server answered 408, 429 or 5xx. Thrown by the FHIR client's fetch (worker/fhir-client.ts)
+ * because MedplumClient keeps neither the status nor the `Retry-After` header.
+ */
+export class FhirServerUnavailable extends Error {
+  override name = 'FhirServerUnavailable';
+  readonly status: number;
+  readonly retryAfterMs: number | undefined;
+  constructor(status: number, retryAfter: string | null, now = Date.now()) {
+    super(`FHIR server answered HTTP ${status}`);
+    this.status = status;
+    this.retryAfterMs = parseRetryAfter(retryAfter, now);
+  }
+}
+
+/** `Retry-After` as delay-seconds or an HTTP-date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (!value) return undefined;
+  const delayMs = /^\d+$/.test(value.trim()) ? Number(value) * 1000 : Date.parse(value) - now;
+  return Number.isFinite(delayMs) ? Math.min(Math.max(delayMs, 0), MAX_RETRY_AFTER_MS) : undefined;
+}
+
 /** Rethrows `error` as Temporal should see it; `what` names the request (resource types and ids only). */
 export function classifyFhirError(error: unknown, what: string): never {
+  if (error instanceof FhirServerUnavailable) {
+    throw ApplicationFailure.create({
+      message: `${what}: ${error.message}`,
+      type: 'FhirServerError',
+      nonRetryable: false,
+      nextRetryDelay: error.retryAfterMs,
+    });
+  }
   const outcome = outcomeOf(error);
   if (!outcome) throw error; // network error, timeout: retry
   const status = statusOf(outcome);
