@@ -14,6 +14,7 @@ import {
   REQUIREMENT_TASK_PROFILE,
   TASK_IDENTIFIER_SYSTEM,
   TASK_STATUS_SYSTEM,
+  WORKER_SOURCE,
   type RequirementCode,
 } from '../workflows/vocabulary.ts';
 
@@ -32,7 +33,8 @@ export function taskIdentifierQuery(value: string): string {
   return `identifier=${encodeURIComponent(`${TASK_IDENTIFIER_SYSTEM}|${value}`)}`;
 }
 
-function taskStatus(stage: Requirement['stage']): Task['status'] {
+/** The R4 `Task.status` the worker writes for a stage (its business status). */
+export function taskStatusOf(stage: Requirement['stage']): Task['status'] {
   switch (stage) {
     case 'met-on-time':
     case 'met-late':
@@ -73,13 +75,13 @@ const iso = (instant: number) => new Date(instant).toISOString();
 export function buildRequirementTask(write: RequirementTaskWrite): Task {
   const { requirement } = write;
   const escalation = requirement.code === 'ESCALATION';
-  const status = taskStatus(requirement.stage);
+  const status = taskStatusOf(requirement.stage);
   const questionnaire = QUESTIONNAIRE_FOR_REQUIREMENT[requirement.code];
   const evidence = requirement.evidence && /^(QuestionnaireResponse|Encounter)\//.test(requirement.evidence) ? requirement.evidence : undefined;
   const focus = requirement.focus.startsWith('Encounter/') ? requirement.focus : write.episodeOfCare;
   return {
     resourceType: 'Task',
-    meta: { profile: [REQUIREMENT_TASK_PROFILE] },
+    meta: { profile: [REQUIREMENT_TASK_PROFILE], source: WORKER_SOURCE },
     identifier: [{ system: TASK_IDENTIFIER_SYSTEM, value: taskIdentifierValue(write.episodeOfCare, requirement.code, requirement.cycle) }],
     ...(write.carePlan ? { basedOn: [{ reference: write.carePlan }] } : {}),
     ...(escalation && write.escalatedTaskId ? { partOf: [{ reference: `Task/${write.escalatedTaskId}` }] } : {}),

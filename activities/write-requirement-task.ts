@@ -29,7 +29,8 @@ function merged(current: Task, desired: Task): Task {
   const kept: Task = { ...current };
   for (const field of MANAGED_TASK_FIELDS) delete kept[field];
   const profiles = [...new Set([...(current.meta?.profile ?? []), ...(desired.meta?.profile ?? [])])];
-  return { ...kept, ...desired, id: current.id, meta: { ...current.meta, profile: profiles } };
+  // Our source on every version we write, whoever wrote the one before: the intake skips our echoes by it.
+  return { ...kept, ...desired, id: current.id, meta: { ...current.meta, profile: profiles, source: desired.meta?.source } };
 }
 
 function isConflict(error: unknown): boolean {

@@ -1,9 +1,18 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { describe, expect, test } from 'vitest';
 import { V3_ACT_CODE } from '../fhir-profiles/canonical.ts';
-import { CONTACT_KIND_SYSTEM, QUESTIONNAIRE_FOR_REQUIREMENT, TASK_IDENTIFIER_SYSTEM, TASK_STATUS_SYSTEM } from '../workflows/vocabulary.ts';
+import { buildRequirementTask } from '../activities/requirement-task.ts';
+import type { Requirement } from '../workflows/episode/state.ts';
+import {
+  CONTACT_KIND_SYSTEM,
+  QUESTIONNAIRE_FOR_REQUIREMENT,
+  TASK_IDENTIFIER_SYSTEM,
+  TASK_STATUS_CODES,
+  TASK_STATUS_SYSTEM,
+  WORKER_SOURCE,
+} from '../workflows/vocabulary.ts';
 import { episodeDefaultsSchema } from './episode-defaults.ts';
-import { episodeInputOf, mapFhirChange, WORKER_SOURCE } from './fhir-change-mapping.ts';
+import { episodeInputOf, mapFhirChange } from './fhir-change-mapping.ts';
 
 const defaults = episodeDefaultsSchema.parse({ supervisor: 'Practitioner/sup', agency: 'Organization/agency' });
 const meta = { versionId: 'v2', lastUpdated: '2026-03-02T15:00:00Z' };
@@ -141,7 +150,22 @@ describe('mapFhirChange', () => {
       task({ owner: { reference: 'PractitionerRole/r9' } }),
       { action: 'deliver', route: toEpisode, events: [{ type: 'task-changed', eventId: eventId('Task', 't1'), taskId: 't1', status: 'ready', owner: 'PractitionerRole/r9', at: '2026-03-02T15:00:00.000Z' }] },
     ],
-    ['Task written by the worker (meta.source)', task({ meta: { ...meta, source: WORKER_SOURCE }, status: 'completed' }), { action: 'skip', reason: 'Task/t1 written by the worker' }],
+    ['Task written by the worker (meta.source)', task({ meta: { ...meta, source: WORKER_SOURCE } }), { action: 'skip', reason: 'Task/t1 written by the worker' }],
+    [
+      'Task written by the worker through HAPI (meta.source with #request id)',
+      task({ meta: { ...meta, source: `${WORKER_SOURCE}#a1b2c3` } }),
+      { action: 'skip', reason: 'Task/t1 written by the worker' },
+    ],
+    [
+      'Task completed in an EHR that kept our meta.source: completed next to open is not a pair the worker writes',
+      task({ meta: { ...meta, source: WORKER_SOURCE }, status: 'completed', executionPeriod: { end: '2026-03-02T10:00:00-06:00' } }),
+      { action: 'deliver', route: toEpisode, events: [{ type: 'task-changed', eventId: eventId('Task', 't1'), taskId: 't1', status: 'completed', owner: 'Practitioner/s1', at: '2026-03-02T16:00:00.000Z' }] },
+    ],
+    [
+      'Task from another source system',
+      task({ meta: { ...meta, source: 'https://ehr.example.org/worklist' }, owner: { reference: 'Practitioner/s9' } }),
+      { action: 'deliver', route: toEpisode, events: [{ type: 'task-changed', eventId: eventId('Task', 't1'), taskId: 't1', status: 'ready', owner: 'Practitioner/s9', at: '2026-03-02T15:00:00.000Z' }] },
+    ],
     [
       'Task met by the worker (no meta.source)',
       task({ status: 'completed', businessStatus: { coding: [{ system: TASK_STATUS_SYSTEM, code: 'met-on-time' }] } }),
@@ -167,6 +191,42 @@ describe('mapFhirChange', () => {
       const mapping = mapFhirChange(resource as Resource, defaults);
       if (mapping.action === 'deliver') for (const event of mapping.events) expect(episodeEventSchema.safeParse(event).success).toBe(true);
     }
+  });
+});
+
+describe('the worker\'s own Task writes come back as notifications', () => {
+  const requirement: Requirement = {
+    key: 'CIP-INITIAL/1',
+    code: 'CIP-INITIAL',
+    cycle: '1',
+    ruleId: 'CIP-INITIAL',
+    title: 'Crisis Intervention Plan',
+    opensAt: Date.parse('2026-01-15T06:00:00Z'),
+    dueSoonAt: Date.parse('2026-01-27T06:00:00Z'),
+    dueAt: Date.parse('2026-01-30T05:59:59.999Z'),
+    dueDate: '2026-01-29',
+    focus: 'EpisodeOfCare/e1',
+    owner: 'Practitioner/s1',
+    stage: 'open',
+    openedAt: Date.parse('2026-01-15T18:00:00Z'),
+    synced: false,
+  };
+  const written = (stage: Requirement['stage']) => {
+    const closed = ['met-on-time', 'met-late'].includes(stage)
+      ? { evidence: 'QuestionnaireResponse/qr1', metAt: Date.parse('2026-01-20T18:00:00Z') }
+      : { reason: 'closed by the worker' };
+    const built = buildRequirementTask({
+      patient: 'Patient/p1',
+      episodeOfCare: 'EpisodeOfCare/e1',
+      agency: 'Organization/agency',
+      requirement: { ...requirement, ...closed, stage },
+      now: Date.parse('2026-01-20T18:00:00Z'),
+    });
+    return { ...built, id: 't1', meta: { ...built.meta, ...meta } } as Resource;
+  };
+
+  test.each(TASK_STATUS_CODES)('a %s Task as the builder writes it is skipped, not echoed as task-changed', (stage) => {
+    expect(mapFhirChange(written(stage), defaults)).toEqual({ action: 'skip', reason: 'Task/t1 written by the worker' });
   });
 });
 

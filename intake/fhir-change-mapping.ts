@@ -11,16 +11,19 @@ import type { Encounter, EpisodeOfCare, QuestionnaireResponse, Resource, Task } 
 import { contactKindOf, isHospitalStay } from '../fhir-profiles/contact-codes.ts';
 import { episodeInputSchema, type EpisodeInput } from '../workflows/episode/input.ts';
 import type { EpisodeEventInput } from '../workflows/episode/messages.ts';
-import { QUESTIONNAIRE_FOR_REQUIREMENT, TASK_IDENTIFIER_SYSTEM, TASK_STATUS_CODES, type RequirementCode } from '../workflows/vocabulary.ts';
+import { taskStatusOf } from '../activities/requirement-task.ts';
+import {
+  QUESTIONNAIRE_FOR_REQUIREMENT,
+  TASK_IDENTIFIER_SYSTEM,
+  TASK_STATUS_CODES,
+  TASK_STATUS_SYSTEM,
+  WORKER_SOURCE,
+  type RequirementCode,
+  type TaskStatusCode,
+} from '../workflows/vocabulary.ts';
 import type { EpisodeDefaults } from './episode-defaults.ts';
 import { agencyLocalDate, isoInstant } from './local-dates.ts';
 import { fhirEventId, relativeReference, versionKeyOf } from './references.ts';
-
-/**
- * `meta.source` of the worker's own FHIR writes. A Task version carrying it is an echo of our own
- * write and never becomes an event (see the report of issue 5: the activities should set it).
- */
-export const WORKER_SOURCE = 'https://fhir.care-episodes.org/care-episode-worker';
 
 /** The resource types whose changes mean something to an episode. */
 export const WATCHED_TYPES = ['EpisodeOfCare', 'Encounter', 'QuestionnaireResponse', 'Task'] as const;
@@ -153,9 +156,23 @@ function mapQuestionnaireResponse(response: QuestionnaireResponse, version: stri
 const WORKER_FINAL_STATUSES: ReadonlySet<string> = new Set(TASK_STATUS_CODES.filter((code) => !['open', 'due-soon', 'overdue'].includes(code)));
 
 /**
+ * A version the worker wrote: our `meta.source` (HAPI appends `#<request id>`) on a status the
+ * worker writes with that business status. An EHR that completes or cancels our Task but carries
+ * our `meta.source` over leaves a pair the worker never writes (`completed` + `overdue`): its
+ * change still counts.
+ */
+export function isWorkerWrite(task: Task): boolean {
+  const source = task.meta?.source;
+  if (source !== WORKER_SOURCE && !source?.startsWith(`${WORKER_SOURCE}#`)) return false;
+  const businessStatus = task.businessStatus?.coding?.find((coding) => coding.system === TASK_STATUS_SYSTEM)?.code;
+  return (TASK_STATUS_CODES as readonly string[]).includes(businessStatus ?? '') && taskStatusOf(businessStatus as TaskStatusCode) === task.status;
+}
+
+/**
  * A change made in the EHR: completed, cancelled, put in progress or given to someone else.
- * The worker's own writes are recognised by `meta.source`, and, where a server drops it, by a
- * final status the worker itself set (a met/waived/… business status next to completed/cancelled).
+ * The worker's own writes are recognised by `meta.source`, and, for Tasks written before the worker
+ * set it (or where a server drops it), by a final status the worker itself set (a met/waived/…
+ * business status next to completed/cancelled).
  */
 function mapTask(task: Task, version: string): FhirChangeMapping {
   const what = `Task/${task.id}`;
@@ -163,7 +180,7 @@ function mapTask(task: Task, version: string): FhirChangeMapping {
   if (!ours) return skip(`${what} is not a requirement Task`);
   const episodeId = ours.split('/')[0];
   if (!episodeId || !/^[A-Za-z0-9\-.]{1,64}$/.test(episodeId)) return skip(`${what} has a malformed requirement identifier`);
-  if (task.meta?.source === WORKER_SOURCE) return skip(`${what} written by the worker`);
+  if (isWorkerWrite(task)) return skip(`${what} written by the worker`);
   const status = task.status;
   if (status !== 'ready' && status !== 'in-progress' && status !== 'completed' && status !== 'cancelled') return skip(`${what} status ${status}`);
   const businessStatus = task.businessStatus?.coding?.[0]?.code;

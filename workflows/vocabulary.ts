@@ -16,6 +16,11 @@ export const CONTACT_KIND_SYSTEM = `${CANONICAL_BASE}/CodeSystem/contact-kind`;
 /** `Task.identifier.system` of every Task we write; the value is stable per episode, requirement and cycle. */
 export const TASK_IDENTIFIER_SYSTEM = `${CANONICAL_BASE}/sid/requirement-task`;
 export const REQUIREMENT_TASK_PROFILE = `${CANONICAL_BASE}/StructureDefinition/requirement-task`;
+/**
+ * `meta.source` of every Task the worker writes, so that the event intake knows its own writes when
+ * they come back as notifications (a server may append `#<request id>`, as HAPI does).
+ */
+export const WORKER_SOURCE = `${CANONICAL_BASE}/care-episode-worker`;
 
 /** Rule ids of `shared/domain/requirements.md`, plus the supervisor's escalation task. */
 export const REQUIREMENT_CODES = [

@@ -20,6 +20,7 @@ import {
   QUESTIONNAIRE_INPUT_TYPE,
   REQUIREMENT_TASK_PROFILE,
   TASK_IDENTIFIER_SYSTEM,
+  WORKER_SOURCE,
   type RequirementCode,
   type TaskStatusCode,
 } from '../../workflows/vocabulary.ts';
@@ -115,7 +116,7 @@ function requirementTask({ id, code, cycle, businessStatus, description, due, no
   return {
     resourceType: 'Task',
     id,
-    meta: { profile: [REQUIREMENT_TASK_PROFILE] },
+    meta: { profile: [REQUIREMENT_TASK_PROFILE], source: WORKER_SOURCE },
     identifier: [{ system: TASK_IDENTIFIER_SYSTEM, value: `${EPISODE}/${code}/${cycle}` }],
     basedOn: [ref('CarePlan', 'example-treatment-plan')],
     status: 'ready',
