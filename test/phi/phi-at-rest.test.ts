@@ -21,11 +21,9 @@ import { loadOrCreateLocalKeys } from '../../worker/codec-keys.ts';
 import { createDataConverter } from '../../worker/data-converter.ts';
 import { createFhirClient } from '../../worker/fhir-client.ts';
 import type { clientEpisode } from '../../workflows/episode/client-episode.ts';
-import { episodeWorkflowId } from '../../workflows/episode/input.ts';
 import type { EpisodeInput } from '../../workflows/episode/input.ts';
 import { episodeEvent, getState, recordEvent } from '../../workflows/episode/messages.ts';
-import { staticSummaryOf } from '../../workflows/episode/view.ts';
-import { episodeInputSchema } from '../../workflows/episode/input.ts';
+import { episodeStartOptions } from '../../workflows/episode/start-options.ts';
 import { localDateOf } from '../../workflows/rules/index.ts';
 import { CARE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.ts';
 import { TASK_IDENTIFIER_SYSTEM } from '../../workflows/vocabulary.ts';
@@ -67,12 +65,7 @@ afterAll(async () => {
 });
 
 test('payload-only fields are encrypted at rest, kept out of logs, and readable in the Web UI through the codec server', { timeout: 110_000 }, async () => {
-  handle = await client.workflow.start('clientEpisode', {
-    taskQueue: 'care-episodes',
-    workflowId: episodeWorkflowId(input.episodeOfCare),
-    args: [input],
-    staticSummary: staticSummaryOf(episodeInputSchema.parse(input)),
-  });
+  handle = await client.workflow.start('clientEpisode', episodeStartOptions(input, 'care-episodes'));
   const receipt = await handle.executeUpdate(recordEvent, {
     args: [
       {
