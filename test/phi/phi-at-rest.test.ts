@@ -135,13 +135,17 @@ test('payload-only fields are encrypted at rest, kept out of logs, and readable 
   }
   expect(codecRequests).toContain('/decode');
 
-  // Everything at rest once the stack has stopped: the SQLite file and whatever WAL or journal is left.
+  // Everything at rest, while the server runs and once it has stopped: the SQLite file and any -wal, -shm or -journal beside it.
+  const dbFiles = () =>
+    readdirSync(dirname(stack.temporalDbFile))
+      .filter((name) => name.startsWith(basename(stack.temporalDbFile)))
+      .map((name) => join(dirname(stack.temporalDbFile), name));
+  const whileRunning = dbFiles();
+  expect(whileRunning).toContain(stack.temporalDbFile);
+  const snapshot = Buffer.concat(whileRunning.map((file) => readFileSync(file)));
   await stack.stop();
-  const dbFiles = readdirSync(dirname(stack.temporalDbFile))
-    .filter((name) => name.startsWith(basename(stack.temporalDbFile)))
-    .map((name) => join(dirname(stack.temporalDbFile), name));
-  expect(dbFiles).toContain(stack.temporalDbFile);
-  const atRest = Buffer.concat(dbFiles.map((file) => readFileSync(file)));
+  expect(dbFiles()).toContain(stack.temporalDbFile);
+  const atRest = Buffer.concat([snapshot, ...dbFiles().map((file) => readFileSync(file))]);
   // The scan sees what is stored in clear (workflow id, search attributes) and that payloads are encrypted…
   expect(atRest.includes(handle.workflowId)).toBe(true);
   expect(atRest.includes('phi-sup1')).toBe(true);
