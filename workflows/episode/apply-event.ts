@@ -3,48 +3,62 @@
  * A repeated event id changes nothing; events may arrive in any order.
  */
 import { contactNoteDeadline, dischargePlanDeadline, isWaivedByAssessment, localDateOf, postHospitalContactDeadline } from '../rules/index.ts';
+import { CURRENT_BEHAVIOUR, type EpisodeBehaviour } from './behaviour.ts';
 import { applyContactEvidence, applyDocumentEvidence } from './evidence.ts';
 import type { EpisodeEvent } from './events.ts';
 import { addRequirement, asDeadline, close, meet, pendingOf } from './requirements.ts';
 import { settle } from './schedule.ts';
-import { type EpisodeState, isOpen, isPending } from './state.ts';
+import { type EpisodeState, isOpen, isPending, type Requirement } from './state.ts';
 
 const MAX_SEEN_EVENT_IDS = 1000;
 
-type Handler<T extends EpisodeEvent['type']> = (state: EpisodeState, event: Extract<EpisodeEvent, { type: T }>, now: number) => void;
+type Handler<T extends EpisodeEvent['type']> = (
+  state: EpisodeState,
+  event: Extract<EpisodeEvent, { type: T }>,
+  now: number,
+  behaviour: EpisodeBehaviour,
+) => void;
 
 /** A readmission before the post-hospital contact is met closes that requirement; the new stay's weeks take over. */
-function supersedeByReadmission(state: EpisodeState, now: number): void {
+function supersedeByReadmission(state: EpisodeState, now: number, behaviour: EpisodeBehaviour): void {
   for (const requirement of pendingOf(state, 'POST-HOSPITAL-CONTACT')) {
     const releasedOn = state.stays[requirement.cycle]?.releasedOn;
     const readmission = Object.entries(state.stays).find(
       ([encounterId, stay]) => encounterId !== requirement.cycle && stay.admittedOn && releasedOn && stay.admittedOn >= releasedOn,
     );
     if (readmission) {
-      close(state, requirement, 'superseded', `Readmitted to hospital (Encounter/${readmission[0]}) before the post-hospital contact`, now);
+      close(state, requirement, 'superseded', `Readmitted to hospital (Encounter/${readmission[0]}) before the post-hospital contact`, now, behaviour);
     }
   }
 }
 
-const hospitalAdmission: Handler<'hospital-admission'> = (state, event, now) => {
+const hospitalAdmission: Handler<'hospital-admission'> = (state, event, now, behaviour) => {
   const stay = (state.stays[event.encounterId] ??= {});
   stay.admittedOn = event.admittedOn;
-  supersedeByReadmission(state, now);
+  supersedeByReadmission(state, now, behaviour);
 };
 
-const hospitalRelease: Handler<'hospital-release'> = (state, event, now) => {
+/**
+ * A week of the stay whose Task is already out and overdue stays open: a missed weekly contact is a
+ * real miss. One whose Task was never written (a stay reported only once it had ended) is not
+ * written at all: the post-hospital contact takes over.
+ */
+function keepsOverdueWeek(week: Requirement, behaviour: EpisodeBehaviour): boolean {
+  return week.stage === 'overdue' && (week.taskId !== undefined || !behaviour.noTaskBornCancelled);
+}
+
+const hospitalRelease: Handler<'hospital-release'> = (state, event, now, behaviour) => {
   const stay = (state.stays[event.encounterId] ??= {});
   stay.releasedOn = event.releasedOn;
   for (const week of pendingOf(state, 'HOSPITAL-CONTACT')) {
-    // Weeks already overdue stay open: a missed weekly contact is a real miss.
-    if (week.focus === `Encounter/${event.encounterId}` && week.stage !== 'overdue') {
-      close(state, week, 'superseded', `Released from hospital on ${event.releasedOn}`, now);
+    if (week.focus === `Encounter/${event.encounterId}` && !keepsOverdueWeek(week, behaviour)) {
+      close(state, week, 'superseded', `Released from hospital on ${event.releasedOn}`, now, behaviour);
     }
   }
   if (state.status !== 'active') return;
   const deadline = postHospitalContactDeadline({ encounterId: event.encounterId, date: event.releasedOn }, state.config.policy);
   addRequirement(state, deadline, `Encounter/${event.encounterId}`, now);
-  supersedeByReadmission(state, now);
+  supersedeByReadmission(state, now, behaviour);
 };
 
 const contactRecorded: Handler<'contact-recorded'> = (state, event, now) => {
@@ -57,36 +71,42 @@ const contactRecorded: Handler<'contact-recorded'> = (state, event, now) => {
   applyContactEvidence(state, contact, now);
 };
 
-function recordAssessment(state: EpisodeState, date: string, now: number): void {
+function recordAssessment(state: EpisodeState, date: string, now: number, behaviour: EpisodeBehaviour): void {
   if (!state.assessmentDates.includes(date)) state.assessmentDates = [...state.assessmentDates, date].sort();
   for (const requirement of [...pendingOf(state, 'QR'), ...pendingOf(state, 'CIP-REVIEW')]) {
     if (isWaivedByAssessment(asDeadline(requirement), date, state.config.policy)) {
-      close(state, requirement, 'waived', `Assessment completed on ${date}, in the month this review is due`, now);
+      close(state, requirement, 'waived', `Assessment completed on ${date}, in the month this review is due`, now, behaviour);
     }
   }
 }
 
-const documentCompleted: Handler<'document-completed'> = (state, event, now) => {
+const documentCompleted: Handler<'document-completed'> = (state, event, now, behaviour) => {
   const completedAt = Date.parse(event.completedAt);
   applyDocumentEvidence(
     state,
     { requirement: event.requirement, cycle: event.cycle, questionnaireResponseId: event.questionnaireResponseId, completedAt },
     now,
   );
-  if (event.requirement === 'ANNUAL-ASSESSMENT') recordAssessment(state, localDateOf(completedAt, state.config.policy.timeZone), now);
+  if (event.requirement === 'ANNUAL-ASSESSMENT') recordAssessment(state, localDateOf(completedAt, state.config.policy.timeZone), now, behaviour);
 };
 
-const assessmentCompleted: Handler<'assessment-completed'> = (state, event, now) => recordAssessment(state, event.date, now);
+const assessmentCompleted: Handler<'assessment-completed'> = (state, event, now, behaviour) => recordAssessment(state, event.date, now, behaviour);
 
-const taskChanged: Handler<'task-changed'> = (state, event, now) => {
+const taskChanged: Handler<'task-changed'> = (state, event, now, behaviour) => {
   const requirement = Object.values(state.requirements).find((candidate) => candidate.taskId === event.taskId);
   if (!requirement) return;
   if (event.owner && event.owner !== requirement.owner) requirement.owner = event.owner;
   if (event.status === 'completed') meet(state, requirement, `Task/${event.taskId}`, Date.parse(event.at), now);
-  if (event.status === 'cancelled') close(state, requirement, 'withdrawn', 'Cancelled in the EHR', now);
+  if (event.status === 'cancelled') close(state, requirement, 'withdrawn', 'Cancelled in the EHR', now, behaviour);
 };
 
-const staffReassigned: Handler<'staff-reassigned'> = (state, event) => {
+/**
+ * A new specialist (or supervisor) takes over every pending requirement of the role. The intake
+ * restates the specialist with every EpisodeOfCare version: naming the one already in the role
+ * changes nothing (and keeps Tasks the EHR gave to someone else with them).
+ */
+const staffReassigned: Handler<'staff-reassigned'> = (state, event, _now, behaviour) => {
+  if (state.config[event.role] === event.practitioner && behaviour.reassignOnlyOnChange) return;
   state.config[event.role] = event.practitioner;
   const escalations = event.role === 'supervisor';
   for (const requirement of Object.values(state.requirements)) {
@@ -96,10 +116,10 @@ const staffReassigned: Handler<'staff-reassigned'> = (state, event) => {
   }
 };
 
-const programDischarge: Handler<'program-discharge'> = (state, event, now) => {
+const programDischarge: Handler<'program-discharge'> = (state, event, now, behaviour) => {
   if (state.status !== 'active') return;
   for (const requirement of Object.values(state.requirements)) {
-    close(state, requirement, 'discharged', `Client discharged from the program on ${event.date}`, now);
+    close(state, requirement, 'discharged', `Client discharged from the program on ${event.date}`, now, behaviour);
   }
   Object.assign(state, { status: 'discharged', dischargeDate: event.date });
   addRequirement(state, dischargePlanDeadline(event.date, state.config.policy), state.config.episodeOfCare, now);
@@ -120,12 +140,12 @@ export function isDuplicate(state: EpisodeState, event: EpisodeEvent): boolean {
   return state.seenEventIds.includes(event.eventId);
 }
 
-export function applyEvent(state: EpisodeState, event: EpisodeEvent, now: number): EpisodeState {
+export function applyEvent(state: EpisodeState, event: EpisodeEvent, now: number, behaviour: EpisodeBehaviour = CURRENT_BEHAVIOUR): EpisodeState {
   if (isDuplicate(state, event)) return state;
   const next: EpisodeState = JSON.parse(JSON.stringify(state));
   next.seenEventIds = [...next.seenEventIds, event.eventId].slice(-MAX_SEEN_EVENT_IDS);
   next.eventsThisRun += 1;
-  (HANDLERS[event.type] as Handler<typeof event.type>)(next, event, now);
+  (HANDLERS[event.type] as Handler<typeof event.type>)(next, event, now, behaviour);
   settle(next, now);
   return next;
 }

@@ -9,6 +9,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -17,6 +18,7 @@ import {
 } from '@temporalio/workflow';
 import type { EpisodeActivities } from './activity-contract.ts';
 import { applyEvent, isDuplicate } from './apply-event.ts';
+import { BEHAVIOUR_PATCHES, type EpisodeBehaviour } from './behaviour.ts';
 import { type EpisodeEvent, parseEpisodeEvent } from './events.ts';
 import { type EpisodeConfig, type EpisodeInput, episodeInputSchema } from './input.ts';
 import { episodeEvent, type EventReceipt, getState, recordEvent } from './messages.ts';
@@ -48,13 +50,23 @@ function parseInput(input: EpisodeInput): EpisodeConfig {
   }
 }
 
+/** Each flag is asked of `patched()` only when a reducer reaches the branch where it matters. */
+const behaviour: EpisodeBehaviour = {
+  get reassignOnlyOnChange() {
+    return patched(BEHAVIOUR_PATCHES.reassignOnlyOnChange);
+  },
+  get noTaskBornCancelled() {
+    return patched(BEHAVIOUR_PATCHES.noTaskBornCancelled);
+  },
+};
+
 export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState): Promise<EpisodeResult> {
   let state = carried ?? initialState(parseInput(input));
   let dirty = false;
 
   const apply = (event: EpisodeEvent): EventReceipt => {
     if (isDuplicate(state, event)) return { eventId: event.eventId, outcome: 'duplicate' };
-    state = applyEvent(state, event, Date.now());
+    state = applyEvent(state, event, Date.now(), behaviour);
     dirty = true;
     return { eventId: event.eventId, outcome: 'applied' };
   };

@@ -6,6 +6,7 @@
  */
 import { DEADLINE_RULES, type Deadline, type DeadlineCode } from '../rules/index.ts';
 import type { RequirementCode } from '../vocabulary.ts';
+import { CURRENT_BEHAVIOUR, type EpisodeBehaviour } from './behaviour.ts';
 import { type EpisodeState, isOpen, isPending, type Requirement, type Stage } from './state.ts';
 
 /** The rules' view of a requirement (escalations have no rule of their own). */
@@ -116,7 +117,9 @@ function closeEscalation(state: EpisodeState, requirement: Requirement, outcome:
 
 /**
  * Closes a requirement that will not be met: waived, superseded, discharged or withdrawn.
- * One never opened just leaves the schedule (no Task is written for it).
+ * One never opened, or opened but whose Task was not written yet, just leaves the schedule: no Task
+ * is born cancelled (it stays in the state, and in the Web UI's details, with its reason). A write
+ * in flight meanwhile is followed by the cancelling one (the workflow sees the requirement changed).
  */
 export function close(
   state: EpisodeState,
@@ -124,10 +127,11 @@ export function close(
   stage: 'waived' | 'superseded' | 'discharged' | 'withdrawn',
   reason: string,
   now: number,
+  behaviour: EpisodeBehaviour = CURRENT_BEHAVIOUR,
 ): void {
   if (!isPending(requirement)) return;
-  const wasOpen = isOpen(requirement);
-  Object.assign(requirement, { stage, reason, closedAt: now, synced: !wasOpen });
+  const writeTask = isOpen(requirement) && (requirement.taskId !== undefined || !behaviour.noTaskBornCancelled);
+  Object.assign(requirement, { stage, reason, closedAt: now, synced: !writeTask });
   closeEscalation(state, requirement, { stage, reason, closedAt: now });
 }
 

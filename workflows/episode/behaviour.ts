@@ -1,0 +1,20 @@
+/**
+ * Changes of the episode's logic that histories recorded before them did not make. The reducers
+ * take the answers as plain booleans (they stay pure, and tests pass `CURRENT_BEHAVIOUR`); the
+ * workflow answers each with `patched(<id>)`, read only at the branch where old and new differ,
+ * so a history recorded without the marker replays with the old logic and live runs switch over.
+ */
+export interface EpisodeBehaviour {
+  /** `staff-reassigned` naming the practitioner already in that role changes nothing (old: every open Task of the role was re-owned and re-written). */
+  readonly reassignOnlyOnChange: boolean;
+  /** A requirement closed before its Task was written gets no Task (old: it was written, born cancelled). */
+  readonly noTaskBornCancelled: boolean;
+}
+
+export const BEHAVIOUR_PATCHES: Record<keyof EpisodeBehaviour, string> = {
+  reassignOnlyOnChange: 'reassign-only-on-change',
+  noTaskBornCancelled: 'no-task-born-cancelled',
+};
+
+export const CURRENT_BEHAVIOUR: EpisodeBehaviour = { reassignOnlyOnChange: true, noTaskBornCancelled: true };
+export const LEGACY_BEHAVIOUR: EpisodeBehaviour = { reassignOnlyOnChange: false, noTaskBornCancelled: false };
