@@ -2,8 +2,8 @@
  * PHI at rest. The whole local stack as `npm start` runs it (dev server on its SQLite file, codec
  * server, embedded FHIR server, the worker process with its generated key) runs a synthetic episode
  * whose payload-only fields carry a distinctive marker: the CarePlan reference of the workflow input,
- * and the free-text event id and Encounter ids of an update and a signal (which end up in activity
- * inputs, query results, timer summaries and the current details). Then:
+ * the free-text event id and Encounter ids of an update and a signal (which end up in activity
+ * inputs, query results, timer summaries and the current details), and a memo. Then:
  * - the marker and the episode's dates appear nowhere in the Temporal database files or the logs;
  * - search attributes hold opaque FHIR ids and codes only;
  * - the Web UI, in headless Chromium, still shows the decoded input and details through the codec server.
@@ -65,7 +65,8 @@ afterAll(async () => {
 });
 
 test('payload-only fields are encrypted at rest, kept out of logs, and readable in the Web UI through the codec server', { timeout: 110_000 }, async () => {
-  handle = await client.workflow.start('clientEpisode', episodeStartOptions(input, 'care-episodes'));
+  // The project sets no memo today; one is added here because memos are stored twice (history and visibility).
+  handle = await client.workflow.start('clientEpisode', { ...episodeStartOptions(input, 'care-episodes'), memo: { coordinatorNote: `${MARKER} memo` } });
   const receipt = await handle.executeUpdate(recordEvent, {
     args: [
       {
@@ -99,6 +100,7 @@ test('payload-only fields are encrypted at rest, kept out of logs, and readable 
 
   // Search attributes are never encrypted: opaque FHIR ids and codes only.
   const description = await handle.describe();
+  expect(await description.memo).toEqual({ coordinatorNote: `${MARKER} memo` });
   const keywords: string[] = [];
   for (const key of CARE_SEARCH_ATTRIBUTES) {
     const value = description.typedSearchAttributes.get(key as never) as unknown;
