@@ -1,15 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { applyEvent } from './apply-event.ts';
 import { CURRENT_BEHAVIOUR, type EpisodeBehaviour, LEGACY_BEHAVIOUR } from './behaviour.ts';
-import { event, noon, startedEpisode, unsyncedKeys, written } from './episode-fixtures.ts';
-import type { EpisodeEvent } from './events.ts';
+import { event, type EventFields, noon, startedEpisode, unsyncedKeys, written } from './episode-fixtures.ts';
 import { tick } from './schedule.ts';
 import type { EpisodeState } from './state.ts';
 
-type Of<T extends EpisodeEvent['type']> = Extract<EpisodeEvent, { type: T }>;
-
-const apply = (state: EpisodeState, fields: Omit<EpisodeEvent, 'eventId'>, now: number, behaviour: EpisodeBehaviour = CURRENT_BEHAVIOUR) =>
-  applyEvent(state, event(fields as Omit<Of<EpisodeEvent['type']>, 'eventId'>), now, behaviour);
+const apply = (state: EpisodeState, fields: EventFields, now: number, behaviour: EpisodeBehaviour = CURRENT_BEHAVIOUR) =>
+  applyEvent(state, event(fields), now, behaviour);
 
 const stages = (state: EpisodeState, code: string) =>
   Object.fromEntries(

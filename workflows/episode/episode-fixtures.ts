@@ -53,9 +53,12 @@ export function unsyncedKeys(state: EpisodeState): string[] {
     .map((requirement) => requirement.key);
 }
 
+/** An event without its id, whichever its type. */
+export type EventFields = EpisodeEvent extends infer E ? (E extends EpisodeEvent ? Omit<E, 'eventId'> : never) : never;
+
 let eventCounter = 0;
 /** An event with a fresh id. */
-export function event<T extends EpisodeEvent>(fields: Omit<T, 'eventId'>): T {
+export function event(fields: EventFields): EpisodeEvent {
   eventCounter += 1;
-  return { eventId: `test-event-${eventCounter}`, ...fields } as T;
+  return { eventId: `test-event-${eventCounter}`, ...fields } as EpisodeEvent;
 }
