@@ -11,7 +11,7 @@ import { WATCHED_TYPES } from './fhir-change-mapping.ts';
 import { startIntakeServer } from './http-server.ts';
 import { createIntakeLog } from './log.ts';
 import { ensurePolling, requestPoll } from './polling.ts';
-import { temporalConnectionOptions } from './temporal-connection.ts';
+import { temporalConnectionOptions } from '../worker/temporal-connection.ts';
 
 async function main(): Promise<void> {
   let config: IntakeConfig;

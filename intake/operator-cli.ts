@@ -17,7 +17,7 @@ import { EpisodeStatus, OverdueCount, SpecialistId } from '../workflows/search-a
 import { loadIntakeConfig, type IntakeConfig } from './config.ts';
 import { deliverFhirChange, DeliveryUnavailable } from './deliver-fhir-change.ts';
 import { createIntakeLog } from './log.ts';
-import { temporalConnectionOptions } from './temporal-connection.ts';
+import { temporalConnectionOptions } from '../worker/temporal-connection.ts';
 
 const USAGE = `usage: care-episodes <command> [options]
 

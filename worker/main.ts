@@ -2,31 +2,14 @@
  * The worker process: `node worker/main.ts`. Configuration from the environment (see config.ts);
  * stops gracefully on SIGINT/SIGTERM, letting running activities finish.
  */
-import { readFileSync } from 'node:fs';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { ConfigError, loadConfig } from './config.ts';
 import { createDataConverter, resolveCodecKeys } from './data-converter.ts';
 import type { Config } from './config.ts';
 import { createFhirClient } from './fhir-client.ts';
 import { createJsonLogger } from './logger.ts';
+import { temporalConnectionOptions } from './temporal-connection.ts';
 import { createCareWorker } from './worker.ts';
-
-function connectionOptions(temporal: Config['temporal']): Parameters<typeof NativeConnection.connect>[0] {
-  const { tls } = temporal;
-  return {
-    address: temporal.address,
-    apiKey: temporal.apiKey,
-    tls: tls
-      ? {
-          serverNameOverride: tls.serverName,
-          clientCertPair:
-            tls.clientCertFile && tls.clientKeyFile
-              ? { crt: readFileSync(tls.clientCertFile), key: readFileSync(tls.clientKeyFile) }
-              : undefined,
-        }
-      : undefined,
-  };
-}
 
 async function main(): Promise<void> {
   let config: Config;
@@ -50,7 +33,7 @@ async function main(): Promise<void> {
     },
   });
 
-  const connection = await NativeConnection.connect(connectionOptions(config.temporal));
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   const worker = await createCareWorker({
     connection,
     namespace: config.temporal.namespace,

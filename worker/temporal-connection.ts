@@ -1,9 +1,12 @@
-/** Connection options of a Temporal client from the shared configuration (API key, TLS, mTLS). */
+/**
+ * How every process of ours reaches Temporal (the worker's NativeConnection, the intake's and the
+ * CLI's Connection): address, API key, TLS and mTLS from the shared configuration.
+ */
 import { readFileSync } from 'node:fs';
-import type { Connection } from '@temporalio/client';
-import type { Config } from '../worker/config.ts';
+import type { TLSConfig } from '@temporalio/client';
+import type { Config } from './config.ts';
 
-export function temporalConnectionOptions(temporal: Config['temporal']): Parameters<typeof Connection.connect>[0] {
+export function temporalConnectionOptions(temporal: Config['temporal']): { address: string; apiKey?: string; tls?: TLSConfig } {
   const { tls } = temporal;
   return {
     address: temporal.address,
