@@ -5,6 +5,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { ConfigError } from '../worker/config.ts';
+import { createDataConverter, resolveCodecKeys } from '../worker/data-converter.ts';
 import { createFhirClient } from '../worker/fhir-client.ts';
 import { loadIntakeConfig, type IntakeConfig } from './config.ts';
 import { WATCHED_TYPES } from './fhir-change-mapping.ts';
@@ -15,8 +16,10 @@ import { temporalConnectionOptions } from '../worker/temporal-connection.ts';
 
 async function main(): Promise<void> {
   let config: IntakeConfig;
+  let codecKeys: ReturnType<typeof resolveCodecKeys>;
   try {
     config = loadIntakeConfig();
+    codecKeys = resolveCodecKeys(config.base);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -26,7 +29,8 @@ async function main(): Promise<void> {
   }
   const log = createIntakeLog(config.base.logLevel);
   const connection = await Connection.connect(temporalConnectionOptions(config.base.temporal));
-  const temporal = new Client({ connection, namespace: config.base.temporal.namespace });
+  // Events and episode inputs hold PHI: encrypted like everything the worker writes.
+  const temporal = new Client({ connection, namespace: config.base.temporal.namespace, dataConverter: createDataConverter(codecKeys) });
   const taskQueue = config.base.temporal.taskQueue;
   const polling = config.pollIntervalMs !== undefined;
   if (config.pollIntervalMs !== undefined) {

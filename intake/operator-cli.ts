@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { z } from 'zod';
 import { ConfigError } from '../worker/config.ts';
+import { createDataConverter, resolveCodecKeys } from '../worker/data-converter.ts';
 import { createFhirClient } from '../worker/fhir-client.ts';
 import { episodeWorkflowId, localDateSchema } from '../workflows/episode/input.ts';
 import { getState, recordEvent, type EpisodeEventInput } from '../workflows/episode/messages.ts';
@@ -72,8 +73,9 @@ export async function runOperatorCli(argv: string[], io: Io): Promise<number> {
   }
   if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   const config = io.config();
+  const dataConverter = createDataConverter(resolveCodecKeys(config.base));
   const connection = await Connection.connect({ ...temporalConnectionOptions(config.base.temporal), connectTimeout: 5_000 });
-  const temporal = new Client({ connection, namespace: config.base.temporal.namespace });
+  const temporal = new Client({ connection, namespace: config.base.temporal.namespace, dataConverter });
   try {
     switch (command) {
       case 'list': {

@@ -1,5 +1,6 @@
 /** The operator CLI against the dev server and a worker: list, show, admit/release by hand, discharge, redeliver; exit codes. */
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { parseIntakeConfig } from '../../intake/config.ts';
 import { exitCodeOf, runOperatorCli } from '../../intake/operator-cli.ts';
 import { startTemporalDevServer, type RunningDevServer } from '../../local-stack/dev-server.ts';
 import { parseConfig } from '../../worker/config.ts';
+import { createDataConverter, resolveCodecKeys } from '../../worker/data-converter.ts';
 import { createFhirClient } from '../../worker/fhir-client.ts';
 import { createCareWorker } from '../../worker/worker.ts';
 import { localDateOf } from '../../workflows/rules/index.ts';
@@ -26,6 +28,15 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   temporal = await startTemporalDevServer({ ui: false });
+  env = {
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+    INTAKE_SECRET: 'cli-test-secret-0123456789',
+    INTAKE_SUPERVISOR: 'Practitioner/cli-sup',
+    INTAKE_AGENCY: 'Organization/cli-agency',
+    // The worker and the CLI share the payload codec, as in production.
+    CODEC_KEYS: `cli-test:${randomBytes(32).toString('base64')}`,
+  };
   fhirServer = await startFhirServer({ dataDir: mkdtempSync(join(tmpdir(), 'cli-')) });
   workerConnection = await NativeConnection.connect({ address: temporal.address });
   worker = await createCareWorker({
@@ -33,16 +44,10 @@ beforeAll(async () => {
     namespace: temporal.namespace,
     taskQueue: TASK_QUEUE,
     fhir: createFhirClient({ baseUrl: fhirServer.baseUrl, auth: { kind: 'none' } }),
+    dataConverter: createDataConverter(resolveCodecKeys(parseConfig(env))),
   });
   workerRun = worker.run();
-  env = {
-    TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_TASK_QUEUE: TASK_QUEUE,
-    FHIR_BASE_URL: fhirServer.baseUrl,
-    INTAKE_SECRET: 'cli-test-secret-0123456789',
-    INTAKE_SUPERVISOR: 'Practitioner/cli-sup',
-    INTAKE_AGENCY: 'Organization/cli-agency',
-  };
+  env.FHIR_BASE_URL = fhirServer.baseUrl;
 });
 
 afterAll(async () => {
