@@ -1,0 +1,82 @@
+/**
+ * EHR event → Task readable in FHIR, at a steady rate, against its floor at the same rate: a raw
+ * FHIR create of a Task of the same shape plus a bare round trip (the no-op workflow's `ping`
+ * update, answered by a worker). The event is the `recordEvent` update of a face-to-face contact on
+ * an open episode; it is readable once a search by its NOTE-INDIVIDUAL identifier finds the Task.
+ */
+import type { Task } from '@medplum/fhirtypes';
+import { figure, percentile, type Figure } from '../figures.ts';
+import type { DevStack } from '../stack/dev-stack.ts';
+import { faceToFace, todayInAgency } from '../stack/episodes.ts';
+import { recordEvent } from '../../workflows/episode/messages.ts';
+import { episodeWorkflowId } from '../../workflows/episode/input.ts';
+import { TASK_IDENTIFIER_SYSTEM } from '../../workflows/vocabulary.ts';
+import { ping } from '../workflows/noop.ts';
+
+const READ_INTERVAL_MS = 10;
+
+/** Calls `sample(i)` at `ratePerSecond` for `seconds`, without waiting for one to finish before the next. */
+async function atSteadyRate(ratePerSecond: number, seconds: number, sample: (index: number) => Promise<number>): Promise<number[]> {
+  const count = ratePerSecond * seconds;
+  const begun = performance.now();
+  const pending: Promise<number>[] = [];
+  for (let index = 0; index < count; index++) {
+    const wait = begun + (index * 1000) / ratePerSecond - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    pending.push(sample(index));
+  }
+  return Promise.all(pending);
+}
+
+async function readableTask(fhirBaseUrl: string, identifier: string): Promise<void> {
+  const url = `${fhirBaseUrl}/Task?identifier=${encodeURIComponent(`${TASK_IDENTIFIER_SYSTEM}|${identifier}`)}&_count=1`;
+  for (;;) {
+    const bundle = (await (await fetch(url)).json()) as { entry?: unknown[] };
+    if (bundle.entry?.length) return;
+    await new Promise((resolve) => setTimeout(resolve, READ_INTERVAL_MS));
+  }
+}
+
+/** A Task written by the worker, as the template of the floor's raw creates. */
+async function templateTask(fhirBaseUrl: string): Promise<Task> {
+  const bundle = (await (await fetch(`${fhirBaseUrl}/Task?_count=1`)).json()) as { entry?: { resource: Task }[] };
+  const task = bundle.entry?.[0]?.resource;
+  if (!task) throw new Error('no Task to copy for the floor');
+  const { id: _id, meta, ...rest } = task;
+  return { ...rest, meta: { profile: meta?.profile } };
+}
+
+export interface LatencyContext {
+  stack: DevStack;
+  /** Open episodes (ids) to send events to, one event each; open no-op workflow ids for the floor. */
+  episodeIds: string[];
+  noopIds: string[];
+}
+
+export async function measureEventLatency(context: LatencyContext, ratePerSecond: number, seconds: number): Promise<Figure[]> {
+  const { stack } = context;
+  const template = await templateTask(stack.fhir.baseUrl);
+  const floor = await atSteadyRate(ratePerSecond, seconds, async (index) => {
+    const begun = performance.now();
+    await stack.client.workflow.getHandle(context.noopIds[index % context.noopIds.length]!).executeUpdate(ping, { args: [index] });
+    const task: Task = { ...template, identifier: [{ system: TASK_IDENTIFIER_SYSTEM, value: `floor-${index}/NOTE-INDIVIDUAL/1` }] };
+    const response = await fetch(`${stack.fhir.baseUrl}/Task`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(task) });
+    if (response.status !== 201) throw new Error(`floor create: HTTP ${response.status} ${await response.text()}`);
+    return performance.now() - begun;
+  });
+  const today = todayInAgency();
+  const events = await atSteadyRate(ratePerSecond, seconds, async (index) => {
+    const episodeId = context.episodeIds[index % context.episodeIds.length]!;
+    const encounterId = `lat-${index}`;
+    const begun = performance.now();
+    await stack.client.workflow.getHandle(episodeWorkflowId(episodeId)).executeUpdate(recordEvent, { args: [faceToFace(encounterId, today)] });
+    await readableTask(stack.fhir.baseUrl, `${episodeId}/NOTE-INDIVIDUAL/${encounterId}`);
+    return performance.now() - begun;
+  });
+  const label = `${ratePerSecond}/s for ${seconds} s`;
+  return [50, 95, 99].map((p) => {
+    const f = figure(`event → Task readable p${p}, ${label}`, percentile(events, p), 'ms', { floor: percentile(floor, p) });
+    if (p === 99) Object.assign(f, { target: 'ratio <= 3', met: (f.ratio ?? Infinity) <= 3 });
+    return f;
+  });
+}
