@@ -10,6 +10,7 @@ import type { CarePlan, EpisodeOfCare, Resource } from '@medplum/fhirtypes';
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { episodeWorkflowId } from '../workflows/episode/input.ts';
 import { episodeEvent, type EpisodeEventInput } from '../workflows/episode/messages.ts';
+import { episodeStartOptions } from '../workflows/episode/start-options.ts';
 import type { clientEpisode } from '../workflows/index.ts';
 import type { EpisodeDefaults } from './episode-defaults.ts';
 import { episodeInputOf, type EpisodeRoute, mapFhirChange } from './fhir-change-mapping.ts';
@@ -85,13 +86,9 @@ async function deliverEvent(context: DeliveryContext, episodeOfCare: string, eve
   return withTemporal(context, async () => {
     try {
       await context.temporal.workflow.signalWithStart<typeof clientEpisode, [EpisodeEventInput]>('clientEpisode', {
-        workflowId,
-        taskQueue: context.taskQueue,
-        args: [start.input],
+        ...episodeStartOptions(start.input, context.taskQueue),
         signal: episodeEvent,
         signalArgs: [event],
-        // A completed episode stays closed; a failed or terminated one may start again.
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       });
       context.log.info('episode started', { workflowId, episodeOfCare });
       return { ok: true };

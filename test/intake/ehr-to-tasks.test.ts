@@ -18,7 +18,10 @@ import { WATCHED_TYPES } from '../../intake/fhir-change-mapping.ts';
 import { startIntakeServer, type RunningIntakeServer } from '../../intake/http-server.ts';
 import { silentLog } from '../../intake/log.ts';
 import { ensurePolling, requestPoll } from '../../intake/polling.ts';
+import { episodeWorkflowId } from '../../workflows/episode/input.ts';
+import { getState } from '../../workflows/episode/messages.ts';
 import { getPollingState } from '../../workflows/polling/fhir-polling.ts';
+import { PatientId } from '../../workflows/search-attributes.ts';
 import { freePort, startTemporalDevServer, type RunningDevServer } from '../../local-stack/dev-server.ts';
 import { createFhirClient } from '../../worker/fhir-client.ts';
 import { createCareWorker } from '../../worker/worker.ts';
@@ -149,6 +152,10 @@ test('through the subscription endpoint: Tasks within 5 s, then a home visit and
   expect((await notifyAsMedplum(intake.url, SECRET, ehr.stay)).status).toBe(200);
   await expectOpenedTasks(ehr, 5_000);
   console.log(`subscription path: both Tasks in FHIR ${Date.now() - started} ms after the first notification`);
+  // Started by the intake, the episode looks in the Web UI as one started with episodeStartOptions.
+  const description = await client.workflow.getHandle(episodeWorkflowId(`EpisodeOfCare/${ehr.episode.id}`)).describe();
+  expect(await description.staticSummary()).toBe(`${ehr.episode.patient?.reference} · EpisodeOfCare/${ehr.episode.id} · admitted ${ehr.admissionDate}`);
+  expect(description.typedSearchAttributes.get(PatientId)).toBe(ehr.episode.patient?.reference?.split('/')[1]);
 
   const visit = await writeAsEhr<Encounter>(fhirServer.baseUrl, {
     resourceType: 'Encounter',
@@ -199,7 +206,7 @@ test('the same notifications twice and out of order: no duplicate Task, no error
   expect(await tasksOf(`${ehr.episode.id}/POST-HOSPITAL-CONTACT/${ehr.stay.id}`)).toHaveLength(1);
 });
 
-test('with polling only (default 10 s interval) the episode and its Tasks appear within 30 s', async () => {
+test('with polling only (default 10 s interval) the episode and its Tasks appear within 30 s', { timeout: 120_000 }, async () => {
   const workflowId = await ensurePolling(client, TASK_QUEUE, { source: 'ehr', resourceTypes: [...WATCHED_TYPES], intervalMs: 10_000, episodeDefaults: defaults });
   // Written after the first poll, so that the interval (not the first read) brings it in.
   const polling = client.workflow.getHandle(workflowId);
@@ -213,6 +220,11 @@ test('with polling only (default 10 s interval) the episode and its Tasks appear
   const all = (await (await fetch(`${fhirServer.baseUrl}/Task?_count=1000`)).json()) as { entry?: { resource: Task }[] };
   const identifiers = (all.entry ?? []).map((entry) => entry.resource.identifier?.[0]?.value);
   expect(new Set(identifiers).size).toBe(identifiers.length);
+  // Polling also reads back the worker's own Task writes (meta.source): none becomes an episode event.
+  const polls = (await polling.query(getPollingState)).polls;
+  await waitFor('a poll after the Task writes', 30_000, async () => ((await polling.query(getPollingState)).polls > polls + 1 ? true : undefined));
+  const state = await client.workflow.getHandle(episodeWorkflowId(`EpisodeOfCare/${ehr.episode.id}`)).query(getState);
+  expect(state.seenEventIds.filter((eventId) => eventId.startsWith('Task/'))).toEqual([]);
   // The next test shows redelivery on its own.
   await client.workflow.getHandle('fhir-polling-ehr').terminate('test done');
 });

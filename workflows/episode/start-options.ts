@@ -1,17 +1,23 @@
 /**
- * How callers start an episode: one workflow per EpisodeOfCare (a second start joins the running
- * one), with the list view's one-line summary. Pure data, for `client.workflow.start` or
- * `signalWithStart` (with the `episodeEvent` signal).
+ * The one way to start an episode, for `client.workflow.start` (CLI, tests) and `signalWithStart`
+ * (the event intake, with the `episodeEvent` signal): one workflow per EpisodeOfCare (a second
+ * start joins the running one; a completed episode is never started again), with the list view's
+ * one-line summary and the search attributes that find it, so every episode looks the same in the
+ * Web UI whoever started it. Pure data.
  */
 import { episodeInputSchema, type EpisodeInput, episodeWorkflowId } from './input.ts';
-import { staticSummaryOf } from './view.ts';
+import { startSearchAttributesOf, staticSummaryOf } from './view.ts';
 
 export function episodeStartOptions(input: EpisodeInput, taskQueue: string) {
+  const config = episodeInputSchema.parse(input);
   return {
     args: [input] as [EpisodeInput],
     taskQueue,
-    workflowId: episodeWorkflowId(input.episodeOfCare),
+    workflowId: episodeWorkflowId(config.episodeOfCare),
     workflowIdConflictPolicy: 'USE_EXISTING' as const,
-    staticSummary: staticSummaryOf(episodeInputSchema.parse(input)),
+    // A completed episode stays closed; a failed or terminated one may start again.
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' as const,
+    staticSummary: staticSummaryOf(config),
+    typedSearchAttributes: startSearchAttributesOf(config),
   };
 }

@@ -3,7 +3,7 @@
  * summary (the list's one line) and current details (a Markdown table of requirements). Ids, codes
  * and dates only: none of this is encrypted, so it must never carry PHI.
  */
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { SearchAttributePair, SearchAttributeUpdatePair } from '@temporalio/common';
 import {
   EpisodeOfCareId,
   EpisodeStatus,
@@ -29,15 +29,26 @@ function openRequirements(state: EpisodeState): Requirement[] {
     .sort((a, b) => a.dueAt - b.dueAt);
 }
 
+function whoseEpisode(config: EpisodeConfig): SearchAttributePair[] {
+  return [
+    { key: PatientId, value: idOf(config.patient) },
+    { key: EpisodeOfCareId, value: idOf(config.episodeOfCare) },
+    { key: SpecialistId, value: idOf(config.specialist) },
+    { key: SupervisorId, value: idOf(config.supervisor) },
+  ];
+}
+
+/** Set with the start request, so the list finds an episode by patient or specialist before its first workflow task runs. */
+export function startSearchAttributesOf(config: EpisodeConfig): SearchAttributePair[] {
+  return [...whoseEpisode(config), { key: EpisodeStatus, value: 'active' }];
+}
+
 export function searchAttributesOf(state: EpisodeState): SearchAttributeUpdatePair[] {
   const open = openRequirements(state);
   const overdue = open.filter((requirement) => requirement.stage === 'overdue');
   const next = open.find((requirement) => requirement.stage !== 'overdue') ?? open[0];
   return [
-    { key: PatientId, value: idOf(state.config.patient) },
-    { key: EpisodeOfCareId, value: idOf(state.config.episodeOfCare) },
-    { key: SpecialistId, value: idOf(state.config.specialist) },
-    { key: SupervisorId, value: idOf(state.config.supervisor) },
+    ...whoseEpisode(state.config),
     { key: EpisodeStatus, value: state.closedReason ? `closed:${state.closedReason}` : state.status },
     { key: NextRequirement, value: next ? next.code : null },
     { key: NextDueAt, value: next ? new Date(next.dueAt) : null },
