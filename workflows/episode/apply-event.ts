@@ -146,6 +146,6 @@ export function applyEvent(state: EpisodeState, event: EpisodeEvent, now: number
   next.seenEventIds = [...next.seenEventIds, event.eventId].slice(-MAX_SEEN_EVENT_IDS);
   next.eventsThisRun += 1;
   (HANDLERS[event.type] as Handler<typeof event.type>)(next, event, now, behaviour);
-  settle(next, now);
+  settle(next, now, behaviour);
   return next;
 }

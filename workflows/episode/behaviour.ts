@@ -9,12 +9,15 @@ export interface EpisodeBehaviour {
   readonly reassignOnlyOnChange: boolean;
   /** A requirement closed before its Task was written gets no Task (old: it was written, born cancelled). */
   readonly noTaskBornCancelled: boolean;
+  /** A remembered document meets every code it is evidence for once they open, as a live one does (old: the first opened, so a Quarterly Review met the CIP review and left the review itself open). */
+  readonly rememberedDocumentMeetsEveryCode: boolean;
 }
 
 export const BEHAVIOUR_PATCHES: Record<keyof EpisodeBehaviour, string> = {
   reassignOnlyOnChange: 'reassign-only-on-change',
   noTaskBornCancelled: 'no-task-born-cancelled',
+  rememberedDocumentMeetsEveryCode: 'remembered-document-meets-every-code',
 };
 
-export const CURRENT_BEHAVIOUR: EpisodeBehaviour = { reassignOnlyOnChange: true, noTaskBornCancelled: true };
-export const LEGACY_BEHAVIOUR: EpisodeBehaviour = { reassignOnlyOnChange: false, noTaskBornCancelled: false };
+export const CURRENT_BEHAVIOUR: EpisodeBehaviour = { reassignOnlyOnChange: true, noTaskBornCancelled: true, rememberedDocumentMeetsEveryCode: true };
+export const LEGACY_BEHAVIOUR: EpisodeBehaviour = { reassignOnlyOnChange: false, noTaskBornCancelled: false, rememberedDocumentMeetsEveryCode: false };

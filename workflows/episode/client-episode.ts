@@ -58,6 +58,9 @@ const behaviour: EpisodeBehaviour = {
   get noTaskBornCancelled() {
     return patched(BEHAVIOUR_PATCHES.noTaskBornCancelled);
   },
+  get rememberedDocumentMeetsEveryCode() {
+    return patched(BEHAVIOUR_PATCHES.rememberedDocumentMeetsEveryCode);
+  },
 };
 
 export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState): Promise<EpisodeResult> {
@@ -88,12 +91,12 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
     const search = evidenceSearchFor(state, deadlines, now);
     const found = search ? await findEvidence(search) : {};
     // Read `state` only after the await: events may have been applied meanwhile.
-    state = reconcile(state, deadlines, found, Date.now());
+    state = reconcile(state, deadlines, found, Date.now(), behaviour);
   }
 
   for (;;) {
     dirty = false;
-    state = tick(state, Date.now());
+    state = tick(state, Date.now(), behaviour);
     await writeTasks();
     publishView();
     if (state.status === 'closed') break;

@@ -5,6 +5,7 @@
  */
 import { localDateOf, startOfLocalDay } from '../rules/index.ts';
 import { QUESTIONNAIRE_FOR_REQUIREMENT } from '../vocabulary.ts';
+import { CURRENT_BEHAVIOUR, type EpisodeBehaviour } from './behaviour.ts';
 import { meet } from './requirements.ts';
 import { type CompletedDocument, type Contact, type EpisodeState, isPending, type Requirement } from './state.ts';
 
@@ -61,14 +62,22 @@ export function applyDocumentEvidence(state: EpisodeState, document: CompletedDo
 }
 
 /** Tries remembered evidence against requirements that have just opened. */
-export function applyRememberedEvidence(state: EpisodeState, now: number): void {
-  for (const requirement of Object.values(state.requirements)) {
-    if (!isPending(requirement) || requirement.stage === 'scheduled') continue;
+export function applyRememberedEvidence(state: EpisodeState, now: number, behaviour: EpisodeBehaviour = CURRENT_BEHAVIOUR): void {
+  const opened = () => Object.values(state.requirements).filter((requirement) => isPending(requirement) && requirement.stage !== 'scheduled');
+  for (const requirement of opened()) {
     const contact = state.contacts.find((candidate) => contactMeets(state, requirement, candidate));
-    if (contact) {
-      meet(state, requirement, `Encounter/${contact.encounterId}`, contactInstant(state, contact), now);
-      continue;
-    }
+    if (contact) meet(state, requirement, `Encounter/${contact.encounterId}`, contactInstant(state, contact), now);
+  }
+  const useful = state.documents.some((document) => opened().some((requirement) => documentMeets(state, requirement, document)));
+  if (!useful) return;
+  if (behaviour.rememberedDocumentMeetsEveryCode) {
+    const remembered = state.documents;
+    state.documents = [];
+    // As if each arrived now: it meets the earliest open requirement of every code it is evidence for, or is remembered again.
+    for (const document of remembered) applyDocumentEvidence(state, document, now);
+    return;
+  }
+  for (const requirement of opened()) {
     const document = state.documents.find((candidate) => documentMeets(state, requirement, candidate));
     if (document) {
       meet(state, requirement, `QuestionnaireResponse/${document.questionnaireResponseId}`, document.completedAt, now);

@@ -7,6 +7,7 @@
 import { admissionDeadlines, currentCycleDeadlines, type Deadline } from '../rules/index.ts';
 import { QUESTIONNAIRE_FOR_REQUIREMENT } from '../vocabulary.ts';
 import type { EvidenceFound, EvidenceSearch } from './activity-contract.ts';
+import { CURRENT_BEHAVIOUR, type EpisodeBehaviour } from './behaviour.ts';
 import { idOf } from './input.ts';
 import { addRequirement, meet, requirementKey } from './requirements.ts';
 import { settle } from './schedule.ts';
@@ -39,7 +40,13 @@ export function evidenceSearchFor(state: EpisodeState, deadlines: Deadline[], no
   return items.length > 0 ? { patient: state.config.patient, items } : undefined;
 }
 
-export function reconcile(state: EpisodeState, deadlines: Deadline[], found: EvidenceFound, now: number): EpisodeState {
+export function reconcile(
+  state: EpisodeState,
+  deadlines: Deadline[],
+  found: EvidenceFound,
+  now: number,
+  behaviour: EpisodeBehaviour = CURRENT_BEHAVIOUR,
+): EpisodeState {
   const next: EpisodeState = JSON.parse(JSON.stringify(state));
   for (const deadline of deadlines) {
     const requirement = addRequirement(next, deadline, next.config.episodeOfCare, now);
@@ -48,6 +55,6 @@ export function reconcile(state: EpisodeState, deadlines: Deadline[], found: Evi
   }
   next.reconciled = true;
   next.recurringUntil = now;
-  settle(next, now);
+  settle(next, now, behaviour);
   return next;
 }

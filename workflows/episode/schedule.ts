@@ -4,6 +4,7 @@
  * passed"; `nextWakeUp` is the one instant the workflow sleeps until.
  */
 import { dischargeGraceEndsAt, hospitalContactDeadline, recurringDeadlines } from '../rules/index.ts';
+import { CURRENT_BEHAVIOUR, type EpisodeBehaviour } from './behaviour.ts';
 import { forgetOldEvidence, applyRememberedEvidence } from './evidence.ts';
 import { addRequirement, advanceAll, asDeadline, nextTransitionAt, pendingOf } from './requirements.ts';
 import { type EpisodeState, isPending, MET_STAGES } from './state.ts';
@@ -53,19 +54,19 @@ function closeDischargedEpisode(state: EpisodeState, now: number): void {
 }
 
 /** Brings every requirement up to `now`. Mutates the draft it is given. */
-export function settle(state: EpisodeState, now: number): void {
+export function settle(state: EpisodeState, now: number, behaviour: EpisodeBehaviour = CURRENT_BEHAVIOUR): void {
   scheduleRecurring(state, now);
   scheduleHospitalWeeks(state, now);
   advanceAll(state, now);
-  applyRememberedEvidence(state, now);
+  applyRememberedEvidence(state, now, behaviour);
   forgetOldEvidence(state, now);
   closeDischargedEpisode(state, now);
 }
 
 /** The reducer for "time passed". */
-export function tick(state: EpisodeState, now: number): EpisodeState {
+export function tick(state: EpisodeState, now: number, behaviour: EpisodeBehaviour = CURRENT_BEHAVIOUR): EpisodeState {
   const next: EpisodeState = JSON.parse(JSON.stringify(state));
-  settle(next, now);
+  settle(next, now, behaviour);
   return next;
 }
 
