@@ -1,0 +1,49 @@
+import { describe, expect, test } from 'vitest';
+import { episodeConfig, noon } from './episode-fixtures.ts';
+import { evidenceSearchFor, reconcile, startDeadlines } from './reconcile.ts';
+import { initialState } from './state.ts';
+
+/** Admitted 2026-01-15, the workflow starts on 2026-05-01: CIP-INITIAL and the April review are past due. */
+const START = noon('2026-05-01');
+const state = initialState(episodeConfig('2026-01-15'));
+const deadlines = startDeadlines(state, START);
+
+describe('an episode that starts after its admission', () => {
+  test('looks in the record for every requirement already open: the one-time ones since admission, the recurring ones of the current cycle', () => {
+    const search = evidenceSearchFor(state, deadlines, START)!;
+    expect(search.patient).toBe('Patient/p1');
+    expect(search.items.map(({ key, taskIdentifier, faceToFace }) => ({ key, taskIdentifier, faceToFace }))).toEqual([
+      { key: 'CIP-INITIAL/1', taskIdentifier: 'e1/CIP-INITIAL/1', faceToFace: false },
+      { key: 'CIP-REVIEW/2026-04-15', taskIdentifier: 'e1/CIP-REVIEW/2026-04-15', faceToFace: false },
+      { key: 'QR/2026-04-15', taskIdentifier: 'e1/QR/2026-04-15', faceToFace: false },
+    ]);
+    const cip = search.items[0]!;
+    expect(cip).toMatchObject({ questionnaire: 'https://fhir.care-episodes.org/Questionnaire/crisis-intervention-plan', to: new Date(START).toISOString() });
+    expect(Date.parse(cip.from)).toBeLessThan(noon('2026-01-15'));
+  });
+
+  test('what the record shows met is recorded met by it, on time or late; the rest opens overdue and escalated; nothing is skipped', () => {
+    const found = {
+      'CIP-INITIAL/1': { reference: 'QuestionnaireResponse/cip1', at: '2026-02-02T10:00:00-06:00' },
+      'CIP-REVIEW/2026-04-15': { reference: 'Task/t7', at: '2026-04-10T10:00:00-05:00' },
+    };
+    const next = reconcile(state, deadlines, found, START);
+    expect(next.reconciled).toBe(true);
+    const stage = (key: string) => next.requirements[key]?.stage;
+    expect(next.requirements['CIP-INITIAL/1']).toMatchObject({ stage: 'met-late', evidence: 'QuestionnaireResponse/cip1', synced: false });
+    expect(stage('CIP-REVIEW/2026-04-15')).toBe('met-on-time');
+    expect(stage('QR/2026-04-15')).toBe('overdue');
+    expect(next.requirements['ESCALATION/QR/2026-04-15']).toMatchObject({ stage: 'overdue', owner: 'Practitioner/supervisor-1' });
+    expect(Object.keys(next.requirements).filter((key) => key.startsWith('ESCALATION'))).toEqual(['ESCALATION/QR/2026-04-15']);
+    for (const deadline of deadlines) expect(Object.keys(next.requirements)).toContain(`${deadline.code}/${deadline.cycle}`);
+    // The year ahead is scheduled too.
+    expect(stage('QR/2026-07-15')).toBe('scheduled');
+  });
+
+  test('an episode that starts on its admission day has nothing to look for', () => {
+    const fresh = initialState(episodeConfig('2026-05-01'));
+    const search = evidenceSearchFor(fresh, startDeadlines(fresh, START), START);
+    expect(search?.items.map((item) => item.key)).toEqual(['CIP-INITIAL/1']);
+    expect(evidenceSearchFor(fresh, startDeadlines(fresh, noon('2026-04-30')), noon('2026-04-30'))).toBeUndefined();
+  });
+});
