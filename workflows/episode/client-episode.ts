@@ -18,22 +18,20 @@ import {
 } from '@temporalio/workflow';
 import type { EpisodeActivities } from './activity-contract.ts';
 import { applyEvent, isDuplicate } from './apply-event.ts';
+import { carryOver } from './carry-over.ts';
 import { BEHAVIOUR_PATCHES, type EpisodeBehaviour } from './behaviour.ts';
 import { type EpisodeEvent, parseEpisodeEvent } from './events.ts';
 import { type EpisodeConfig, type EpisodeInput, episodeInputSchema } from './input.ts';
 import { episodeEvent, type EventReceipt, getState, recordEvent } from './messages.ts';
 import { evidenceSearchFor, reconcile, startDeadlines } from './reconcile.ts';
 import { nextWakeUp, tick } from './schedule.ts';
-import { type EpisodeState, initialState, isPending } from './state.ts';
+import { type EpisodeState, initialState } from './state.ts';
 import { currentDetailsOf, searchAttributesOf } from './view.ts';
 
 const { writeRequirementTask, findEvidence } = proxyActivities<EpisodeActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
-
-/** Requirements closed longer ago than this leave the state at continue-as-new (their Tasks stay in FHIR). */
-const CLOSED_REQUIREMENT_MEMORY_MS = 90 * 86_400_000;
 
 export interface EpisodeResult {
   episodeOfCare: string;
@@ -164,14 +162,4 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
     const info = workflowInfo();
     return info.continueAsNewSuggested || info.historyLength >= state.config.historyEventsPerRun;
   }
-}
-
-/** The state the next run starts from: everything pending, plus what closed recently. */
-function carryOver(state: EpisodeState, now: number): EpisodeState {
-  const requirements = Object.fromEntries(
-    Object.entries(state.requirements).filter(
-      ([, requirement]) => isPending(requirement) || !requirement.synced || (requirement.closedAt ?? now) > now - CLOSED_REQUIREMENT_MEMORY_MS,
-    ),
-  );
-  return { ...state, requirements, eventsThisRun: 0 };
 }

@@ -50,8 +50,8 @@ export function reconcile(
   const next: EpisodeState = JSON.parse(JSON.stringify(state));
   for (const deadline of deadlines) {
     const requirement = addRequirement(next, deadline, next.config.episodeOfCare, now);
-    const evidence = found[requirement.key];
-    if (evidence) meet(next, requirement, evidence.reference, Date.parse(evidence.at), now);
+    const evidence = requirement && found[requirement.key];
+    if (requirement && evidence) meet(next, requirement, evidence.reference, Date.parse(evidence.at), now);
   }
   next.reconciled = true;
   next.recurringUntil = now;

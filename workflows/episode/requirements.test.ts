@@ -23,7 +23,7 @@ describe('the clock moves a requirement along', () => {
     ['the first millisecond after', deadline.dueAt + 1, 'overdue'],
   ] as const)('%s: %s', (_name, now, stage) => {
     const state = bare();
-    const requirement = addRequirement(state, deadline, 'EpisodeOfCare/e1', now);
+    const requirement = addRequirement(state, deadline, 'EpisodeOfCare/e1', now)!;
     expect(requirement).toMatchObject({ key: 'CIP-INITIAL/1', stage, dueDate: '2026-01-29', owner: 'Practitioner/specialist-1' });
     expect(requirement.synced).toBe(stage === 'scheduled');
     expect(Object.keys(state.requirements)).toEqual(stage === 'overdue' ? ['CIP-INITIAL/1', 'ESCALATION/CIP-INITIAL/1'] : ['CIP-INITIAL/1']);
@@ -31,7 +31,7 @@ describe('the clock moves a requirement along', () => {
 
   test('overdue escalates once, to the supervisor, with the overdue requirement\'s due date', () => {
     const state = bare();
-    const requirement = addRequirement(state, deadline, 'EpisodeOfCare/e1', deadline.dueAt + 1);
+    const requirement = addRequirement(state, deadline, 'EpisodeOfCare/e1', deadline.dueAt + 1)!;
     advanceRequirement(state, requirement, deadline.dueAt + 86_400_000);
     expect(state.requirements['ESCALATION/CIP-INITIAL/1']).toMatchObject({
       code: 'ESCALATION',
@@ -48,7 +48,7 @@ describe('the clock moves a requirement along', () => {
 
   test('adding a requirement twice keeps the first', () => {
     const state = bare();
-    const first = addRequirement(state, deadline, 'EpisodeOfCare/e1', deadline.opensAt);
+    const first = addRequirement(state, deadline, 'EpisodeOfCare/e1', deadline.opensAt)!;
     first.owner = 'Practitioner/covering';
     expect(addRequirement(state, deadline, 'EpisodeOfCare/e1', deadline.opensAt)).toBe(first);
   });
@@ -68,7 +68,7 @@ describe('meeting a requirement', () => {
     ['a millisecond later', deadline.dueAt + 1, 'met-late'],
   ] as const)('evidence %s: %s', (_name, at, stage) => {
     const state = bare();
-    const requirement = addRequirement(state, deadline, 'EpisodeOfCare/e1', deadline.opensAt);
+    const requirement = addRequirement(state, deadline, 'EpisodeOfCare/e1', deadline.opensAt)!;
     meet(state, requirement, 'QuestionnaireResponse/qr1', at, noon('2026-02-01'));
     expect(requirement).toMatchObject({ stage, evidence: 'QuestionnaireResponse/qr1', metAt: at, closedAt: noon('2026-02-01'), synced: false });
   });
@@ -80,14 +80,14 @@ describe('meeting a requirement', () => {
     expect(escalatedAndWritten.requirements['ESCALATION/CIP-INITIAL/1']).toMatchObject({ stage: 'met-late', evidence: 'QuestionnaireResponse/qr1', synced: false });
 
     const state = bare();
-    const requirement = addRequirement(state, deadline, 'EpisodeOfCare/e1', deadline.dueAt + 1);
+    const requirement = addRequirement(state, deadline, 'EpisodeOfCare/e1', deadline.dueAt + 1)!;
     meet(state, requirement, 'QuestionnaireResponse/qr1', late, late);
     expect(Object.keys(state.requirements)).toEqual(['CIP-INITIAL/1']);
   });
 
   test('a requirement already closed stays as it was', () => {
     const state = bare();
-    const requirement = addRequirement(state, deadline, 'EpisodeOfCare/e1', deadline.opensAt);
+    const requirement = addRequirement(state, deadline, 'EpisodeOfCare/e1', deadline.opensAt)!;
     meet(state, requirement, 'QuestionnaireResponse/qr1', deadline.opensAt, deadline.opensAt);
     meet(state, requirement, 'QuestionnaireResponse/qr2', deadline.dueAt + 1, deadline.dueAt + 1);
     close(state, requirement, 'discharged', 'Client discharged', deadline.dueAt + 1);
@@ -103,7 +103,7 @@ describe('closing a requirement that will not be met', () => {
     ['open, its Task not written yet', true, false, false],
   ] as const)('%s: a Task write %s', (_name, opened, taskWritten, writes) => {
     const state = bare();
-    const requirement = addRequirement(state, deadline, 'EpisodeOfCare/e1', opened ? now : deadline.opensAt - 1);
+    const requirement = addRequirement(state, deadline, 'EpisodeOfCare/e1', opened ? now : deadline.opensAt - 1)!;
     if (taskWritten) Object.assign(requirement, { taskId: 't1', synced: true });
     close(state, requirement, 'superseded', 'Replaced', now);
     expect(requirement).toMatchObject({ stage: 'superseded', reason: 'Replaced', closedAt: now });
@@ -112,7 +112,7 @@ describe('closing a requirement that will not be met', () => {
 
   test('histories recorded before the change still write a Task born cancelled', () => {
     const state = bare();
-    const requirement = addRequirement(state, deadline, 'EpisodeOfCare/e1', now);
+    const requirement = addRequirement(state, deadline, 'EpisodeOfCare/e1', now)!;
     close(state, requirement, 'superseded', 'Replaced', now, LEGACY_BEHAVIOUR);
     expect(unsyncedKeys(state)).toEqual(['CIP-INITIAL/1']);
   });

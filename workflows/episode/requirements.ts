@@ -20,11 +20,15 @@ export function requirementKey(code: RequirementCode, cycle: string): string {
   return `${code}/${cycle}`;
 }
 
-/** Adds a requirement for `deadline` unless one with its key exists; returns it (new or existing). */
-export function addRequirement(state: EpisodeState, deadline: Deadline, focus: string, now: number): Requirement {
+/**
+ * Adds a requirement for `deadline` unless one with its key exists or existed (closed and retired at
+ * continue-as-new); returns it (new or existing), undefined when retired.
+ */
+export function addRequirement(state: EpisodeState, deadline: Deadline, focus: string, now: number): Requirement | undefined {
   const key = requirementKey(deadline.code, deadline.cycle);
   const existing = state.requirements[key];
   if (existing) return existing;
+  if (state.retiredKeys?.includes(key)) return undefined;
   const requirement: Requirement = {
     key,
     code: deadline.code,

@@ -81,6 +81,12 @@ export interface EpisodeState {
   closedReason?: 'discharge-plan-met' | 'discharge-plan-withdrawn' | 'grace-period-ended';
   /** Events applied since the last continue-as-new. */
   eventsThisRun: number;
+  /**
+   * Keys of closed requirements left behind at continue-as-new (their Tasks stay in FHIR): a trigger
+   * seen again (an old Encounter edited in the EHR) does not open them a second time. Absent in
+   * states carried by older runs.
+   */
+  retiredKeys?: string[];
 }
 
 export function initialState(config: EpisodeConfig): EpisodeState {
