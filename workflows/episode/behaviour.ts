@@ -11,13 +11,26 @@ export interface EpisodeBehaviour {
   readonly noTaskBornCancelled: boolean;
   /** A remembered document meets every code it is evidence for once they open, as a live one does (old: the first opened, so a Quarterly Review met the CIP review and left the review itself open). */
   readonly rememberedDocumentMeetsEveryCode: boolean;
+  /** Task writes stop once the run is long enough to continue as new; the next run writes the rest (old: a steady stream of events kept the writing, and the run, going without bound). */
+  readonly writesYieldToContinueAsNew: boolean;
 }
 
 export const BEHAVIOUR_PATCHES: Record<keyof EpisodeBehaviour, string> = {
   reassignOnlyOnChange: 'reassign-only-on-change',
   noTaskBornCancelled: 'no-task-born-cancelled',
   rememberedDocumentMeetsEveryCode: 'remembered-document-meets-every-code',
+  writesYieldToContinueAsNew: 'writes-yield-to-continue-as-new',
 };
 
-export const CURRENT_BEHAVIOUR: EpisodeBehaviour = { reassignOnlyOnChange: true, noTaskBornCancelled: true, rememberedDocumentMeetsEveryCode: true };
-export const LEGACY_BEHAVIOUR: EpisodeBehaviour = { reassignOnlyOnChange: false, noTaskBornCancelled: false, rememberedDocumentMeetsEveryCode: false };
+export const CURRENT_BEHAVIOUR: EpisodeBehaviour = {
+  reassignOnlyOnChange: true,
+  noTaskBornCancelled: true,
+  rememberedDocumentMeetsEveryCode: true,
+  writesYieldToContinueAsNew: true,
+};
+export const LEGACY_BEHAVIOUR: EpisodeBehaviour = {
+  reassignOnlyOnChange: false,
+  noTaskBornCancelled: false,
+  rememberedDocumentMeetsEveryCode: false,
+  writesYieldToContinueAsNew: false,
+};

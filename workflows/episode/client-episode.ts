@@ -59,6 +59,9 @@ const behaviour: EpisodeBehaviour = {
   get rememberedDocumentMeetsEveryCode() {
     return patched(BEHAVIOUR_PATCHES.rememberedDocumentMeetsEveryCode);
   },
+  get writesYieldToContinueAsNew() {
+    return patched(BEHAVIOUR_PATCHES.writesYieldToContinueAsNew);
+  },
 };
 
 export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState): Promise<EpisodeResult> {
@@ -111,9 +114,14 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
   await condition(allHandlersFinished);
   return { episodeOfCare: state.config.episodeOfCare, closedReason: state.closedReason, dischargeDate: state.dischargeDate };
 
-  /** Writes every Task that lags behind its requirement, in the order the requirements arose. */
+  /**
+   * Writes every Task that lags behind its requirement, in the order the requirements arose. Events
+   * arriving meanwhile add more, so it stops once the run should continue as new: the next run
+   * writes the rest (`carryOver` keeps every unsynced requirement).
+   */
   async function writeTasks(): Promise<void> {
     for (let key = nextUnsynced(); key; key = nextUnsynced()) {
+      if (shouldContinueAsNew() && behaviour.writesYieldToContinueAsNew) return;
       const requirement = state.requirements[key]!;
       const written = JSON.stringify(requirement);
       const escalated = requirement.escalates ? state.requirements[requirement.escalates] : undefined;
