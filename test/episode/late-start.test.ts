@@ -9,12 +9,14 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { QuestionnaireResponse } from '@medplum/fhirtypes';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { getState } from '../../workflows/episode/messages.ts';
+import { episodeEvent, getState, type EpisodeEventInput } from '../../workflows/episode/messages.ts';
+import { episodeStartOptions } from '../../workflows/episode/start-options.ts';
+import type { clientEpisode } from '../../workflows/index.ts';
 import { startDeadlines } from '../../workflows/episode/reconcile.ts';
 import { initialState } from '../../workflows/episode/state.ts';
 import { episodeInputSchema } from '../../workflows/episode/input.ts';
 import { WORKER_SOURCE } from '../../workflows/vocabulary.ts';
-import { episodeInput, episodeTasks, localNoon, send, skipTo, startEpisode, startStack, type Stack, taskRows } from './harness.ts';
+import { episodeInput, episodeTasks, localNoon, send, skipTo, startEpisode, startStack, type Stack, TASK_QUEUE, taskRows } from './harness.ts';
 
 const FIXTURE = new URL('../fixtures/histories/late-start-run1.json', import.meta.url);
 let stack: Stack;
@@ -26,11 +28,11 @@ beforeAll(async () => {
 afterAll(async () => stack?.stop());
 
 /** A completed response as an EHR saves it, from our package's example of that Questionnaire. */
-async function responseInFhir(example: string, fields: Partial<QuestionnaireResponse>): Promise<QuestionnaireResponse> {
+async function responseInFhir(example: string, fields: Partial<QuestionnaireResponse>, patient = 'Patient/p-late1'): Promise<QuestionnaireResponse> {
   const resource = JSON.parse(
     readFileSync(new URL(`../../fhir-profiles/package/examples/QuestionnaireResponse-example-${example}.json`, import.meta.url), 'utf8'),
   ) as QuestionnaireResponse;
-  return stack.fhir.createResource({ ...resource, id: undefined, subject: { reference: 'Patient/p-late1' }, ...fields });
+  return stack.fhir.createResource({ ...resource, id: undefined, subject: { reference: patient }, ...fields });
 }
 
 const activitiesScheduled = async (handle: Awaited<ReturnType<typeof startEpisode>>) =>
@@ -91,4 +93,24 @@ test('a late start finds the crisis plan and the last review in FHIR, opens the 
 
   // A history with this code's patch markers, for the replay test; recorded once, never replaced.
   if (process.env.RECORD_HISTORIES && !existsSync(FIXTURE)) writeFileSync(FIXTURE, historyToJSON(await handle.fetchHistory()));
+});
+
+test('an episode the intake starts with its discharge looks only for its Discharge Plan, finds it and ends', { timeout: 120_000 }, async () => {
+  const plan = await responseInFhir('discharge-plan', { authored: '2037-02-05T10:00:00-06:00' }, 'Patient/p-gone1');
+  const discharge: EpisodeEventInput = { type: 'program-discharge', eventId: 'EpisodeOfCare/gone1/_history/12', date: '2037-02-01' };
+  const handle = await stack.env.client.workflow.signalWithStart<typeof clientEpisode, [EpisodeEventInput]>('clientEpisode', {
+    ...episodeStartOptions(episodeInput('gone1', '2036-03-02'), TASK_QUEUE),
+    signal: episodeEvent,
+    signalArgs: [discharge],
+  });
+  expect(await handle.result()).toEqual({ episodeOfCare: 'EpisodeOfCare/gone1', closedReason: 'discharge-plan-met', dischargeDate: '2037-02-01' });
+  expect(await taskRows(stack.fhir, 'gone1')).toEqual({
+    'DISCHARGE-PLAN/discharge': {
+      status: 'completed',
+      businessStatus: 'met-on-time',
+      due: '2037-02-11',
+      owner: 'Practitioner/specialist-1',
+      evidence: `QuestionnaireResponse/${plan.id}`,
+    },
+  });
 });

@@ -13,6 +13,8 @@ export interface EpisodeBehaviour {
   readonly rememberedDocumentMeetsEveryCode: boolean;
   /** Task writes stop once the run is long enough to continue as new; the next run writes the rest (old: a steady stream of events kept the writing, and the run, going without bound). */
   readonly writesYieldToContinueAsNew: boolean;
+  /** An episode discharged before its start was reconciled (the intake started it with the discharge) looks only for its Discharge Plan (old: it opened the admission's and current cycle's requirements, overdue, in a discharged episode, and left their Tasks open at its end). */
+  readonly dischargedStartLooksForDischargePlanOnly: boolean;
 }
 
 export const BEHAVIOUR_PATCHES: Record<keyof EpisodeBehaviour, string> = {
@@ -20,6 +22,7 @@ export const BEHAVIOUR_PATCHES: Record<keyof EpisodeBehaviour, string> = {
   noTaskBornCancelled: 'no-task-born-cancelled',
   rememberedDocumentMeetsEveryCode: 'remembered-document-meets-every-code',
   writesYieldToContinueAsNew: 'writes-yield-to-continue-as-new',
+  dischargedStartLooksForDischargePlanOnly: 'discharged-start-looks-for-discharge-plan-only',
 };
 
 export const CURRENT_BEHAVIOUR: EpisodeBehaviour = {
@@ -27,10 +30,12 @@ export const CURRENT_BEHAVIOUR: EpisodeBehaviour = {
   noTaskBornCancelled: true,
   rememberedDocumentMeetsEveryCode: true,
   writesYieldToContinueAsNew: true,
+  dischargedStartLooksForDischargePlanOnly: true,
 };
 export const LEGACY_BEHAVIOUR: EpisodeBehaviour = {
   reassignOnlyOnChange: false,
   noTaskBornCancelled: false,
   rememberedDocumentMeetsEveryCode: false,
   writesYieldToContinueAsNew: false,
+  dischargedStartLooksForDischargePlanOnly: false,
 };

@@ -62,6 +62,9 @@ const behaviour: EpisodeBehaviour = {
   get writesYieldToContinueAsNew() {
     return patched(BEHAVIOUR_PATCHES.writesYieldToContinueAsNew);
   },
+  get dischargedStartLooksForDischargePlanOnly() {
+    return patched(BEHAVIOUR_PATCHES.dischargedStartLooksForDischargePlanOnly);
+  },
 };
 
 export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState): Promise<EpisodeResult> {
@@ -88,7 +91,7 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
 
   if (!state.reconciled) {
     const now = Date.now();
-    const deadlines = startDeadlines(state, now);
+    const deadlines = startDeadlines(state, now, behaviour);
     const search = evidenceSearchFor(state, deadlines, now);
     const found = search ? await findEvidence(search) : {};
     // Read `state` only after the await: events may have been applied meanwhile.

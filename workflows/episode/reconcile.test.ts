@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { episodeConfig, noon } from './episode-fixtures.ts';
+import { applyEvent } from './apply-event.ts';
+import { LEGACY_BEHAVIOUR } from './behaviour.ts';
+import { episodeConfig, event, noon } from './episode-fixtures.ts';
 import { evidenceSearchFor, reconcile, startDeadlines } from './reconcile.ts';
 import { initialState } from './state.ts';
 
@@ -45,5 +47,34 @@ describe('an episode that starts after its admission', () => {
     const search = evidenceSearchFor(fresh, startDeadlines(fresh, START), START);
     expect(search?.items.map((item) => item.key)).toEqual(['CIP-INITIAL/1']);
     expect(evidenceSearchFor(fresh, startDeadlines(fresh, noon('2026-04-30')), noon('2026-04-30'))).toBeUndefined();
+  });
+});
+
+describe('an episode the intake starts with its discharge (the EHR had finished it)', () => {
+  const discharged = applyEvent(state, event({ type: 'program-discharge', date: '2026-04-24' }), START);
+
+  test('looks only for the Discharge Plan, and records it met when the record has it', () => {
+    const deadlines = startDeadlines(discharged, START);
+    expect(evidenceSearchFor(discharged, deadlines, START)?.items.map((item) => [item.key, item.questionnaire])).toEqual([
+      ['DISCHARGE-PLAN/discharge', 'https://fhir.care-episodes.org/Questionnaire/discharge-plan'],
+    ]);
+    const next = reconcile(discharged, deadlines, { 'DISCHARGE-PLAN/discharge': { reference: 'QuestionnaireResponse/dp1', at: '2026-04-28T10:00:00-05:00' } }, START);
+    expect(Object.keys(next.requirements)).toEqual(['DISCHARGE-PLAN/discharge']);
+    expect(next).toMatchObject({ status: 'closed', closedReason: 'discharge-plan-met' });
+  });
+
+  test('discharged so long ago that the grace period is over: closed only once the record was searched', () => {
+    const longAgo = applyEvent(state, event({ type: 'program-discharge', date: '2026-02-02' }), START);
+    expect(longAgo.status).toBe('discharged');
+    const deadlines = startDeadlines(longAgo, START);
+    expect(reconcile(longAgo, deadlines, {}, START)).toMatchObject({ status: 'closed', closedReason: 'grace-period-ended' });
+    const found = { 'DISCHARGE-PLAN/discharge': { reference: 'QuestionnaireResponse/dp1', at: '2026-02-10T10:00:00-06:00' } };
+    expect(reconcile(longAgo, deadlines, found, START)).toMatchObject({ status: 'closed', closedReason: 'discharge-plan-met' });
+  });
+
+  test('histories recorded before the change opened the admission\'s requirements in the discharged episode', () => {
+    const deadlines = startDeadlines(discharged, START, LEGACY_BEHAVIOUR);
+    expect(deadlines.map((deadline) => deadline.code)).toContain('CIP-INITIAL');
+    expect(reconcile(discharged, deadlines, {}, START, LEGACY_BEHAVIOUR).requirements['CIP-INITIAL/1']?.stage).toBe('overdue');
   });
 });

@@ -3,17 +3,21 @@
  * late): every requirement already due — the one-time ones since admission, the recurring ones of
  * the current cycle — is looked up in the record first; what the record shows met is recorded as
  * met by that evidence, everything else opens (overdue when it is). Nothing is silently skipped.
+ * An episode already discharged by then (the intake started it with the discharge) looks for its
+ * Discharge Plan only.
  */
 import { admissionDeadlines, currentCycleDeadlines, type Deadline } from '../rules/index.ts';
 import { QUESTIONNAIRE_FOR_REQUIREMENT } from '../vocabulary.ts';
 import type { EvidenceFound, EvidenceSearch } from './activity-contract.ts';
 import { CURRENT_BEHAVIOUR, type EpisodeBehaviour } from './behaviour.ts';
 import { idOf } from './input.ts';
-import { addRequirement, meet, requirementKey } from './requirements.ts';
+import { addRequirement, asDeadline, meet, pendingOf, requirementKey } from './requirements.ts';
 import { settle } from './schedule.ts';
 import type { EpisodeState } from './state.ts';
 
-export function startDeadlines(state: EpisodeState, now: number): Deadline[] {
+export function startDeadlines(state: EpisodeState, now: number, behaviour: EpisodeBehaviour = CURRENT_BEHAVIOUR): Deadline[] {
+  // Discharged before the start was reconciled: what remains to do is the Discharge Plan.
+  if (state.status !== 'active' && behaviour.dischargedStartLooksForDischargePlanOnly) return pendingOf(state, 'DISCHARGE-PLAN').map(asDeadline);
   const { admissionDate, policy } = state.config;
   return [
     ...admissionDeadlines(admissionDate, policy),

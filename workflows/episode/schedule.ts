@@ -43,14 +43,20 @@ function graceEndsAt(state: EpisodeState): number | undefined {
   return plan && dischargeGraceEndsAt(asDeadline(plan), state.config.policy);
 }
 
-/** A discharged episode ends when its Discharge Plan is met or withdrawn, or when the grace period after its due date ends. */
-function closeDischargedEpisode(state: EpisodeState, now: number): void {
+/**
+ * A discharged episode ends when its Discharge Plan is met or withdrawn, or when the grace period
+ * after its due date ends; not before the record was searched for the plan (a discharge long past
+ * may be the first news of the episode).
+ */
+function closeDischargedEpisode(state: EpisodeState, now: number, behaviour: EpisodeBehaviour): void {
   if (state.status !== 'discharged') return;
   const plan = Object.values(state.requirements).find((requirement) => requirement.code === 'DISCHARGE-PLAN');
   if (!plan) return;
   if (MET_STAGES.includes(plan.stage)) Object.assign(state, { status: 'closed', closedReason: 'discharge-plan-met' });
   else if (!isPending(plan)) Object.assign(state, { status: 'closed', closedReason: 'discharge-plan-withdrawn' });
-  else if (now > graceEndsAt(state)!) Object.assign(state, { status: 'closed', closedReason: 'grace-period-ended' });
+  else if (now > graceEndsAt(state)! && (state.reconciled || !behaviour.dischargedStartLooksForDischargePlanOnly)) {
+    Object.assign(state, { status: 'closed', closedReason: 'grace-period-ended' });
+  }
 }
 
 /** Brings every requirement up to `now`. Mutates the draft it is given. */
@@ -60,7 +66,7 @@ export function settle(state: EpisodeState, now: number, behaviour: EpisodeBehav
   advanceAll(state, now);
   applyRememberedEvidence(state, now, behaviour);
   forgetOldEvidence(state, now);
-  closeDischargedEpisode(state, now);
+  closeDischargedEpisode(state, now, behaviour);
 }
 
 /** The reducer for "time passed". */
