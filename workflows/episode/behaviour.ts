@@ -15,6 +15,8 @@ export interface EpisodeBehaviour {
   readonly writesYieldToContinueAsNew: boolean;
   /** An episode discharged before its start was reconciled (the intake started it with the discharge) looks only for its Discharge Plan (old: it opened the admission's and current cycle's requirements, overdue, in a discharged episode, and left their Tasks open at its end). */
   readonly dischargedStartLooksForDischargePlanOnly: boolean;
+  /** An escalation dropped while its Task was being written is closed and written again (old: that Task stayed open). */
+  readonly closesEscalationWrittenMeanwhile: boolean;
 }
 
 export const BEHAVIOUR_PATCHES: Record<keyof EpisodeBehaviour, string> = {
@@ -23,6 +25,7 @@ export const BEHAVIOUR_PATCHES: Record<keyof EpisodeBehaviour, string> = {
   rememberedDocumentMeetsEveryCode: 'remembered-document-meets-every-code',
   writesYieldToContinueAsNew: 'writes-yield-to-continue-as-new',
   dischargedStartLooksForDischargePlanOnly: 'discharged-start-looks-for-discharge-plan-only',
+  closesEscalationWrittenMeanwhile: 'closes-escalation-written-meanwhile',
 };
 
 export const CURRENT_BEHAVIOUR: EpisodeBehaviour = {
@@ -31,6 +34,7 @@ export const CURRENT_BEHAVIOUR: EpisodeBehaviour = {
   rememberedDocumentMeetsEveryCode: true,
   writesYieldToContinueAsNew: true,
   dischargedStartLooksForDischargePlanOnly: true,
+  closesEscalationWrittenMeanwhile: true,
 };
 export const LEGACY_BEHAVIOUR: EpisodeBehaviour = {
   reassignOnlyOnChange: false,
@@ -38,4 +42,5 @@ export const LEGACY_BEHAVIOUR: EpisodeBehaviour = {
   rememberedDocumentMeetsEveryCode: false,
   writesYieldToContinueAsNew: false,
   dischargedStartLooksForDischargePlanOnly: false,
+  closesEscalationWrittenMeanwhile: false,
 };

@@ -19,6 +19,7 @@ import {
 import type { EpisodeActivities } from './activity-contract.ts';
 import { applyEvent, isDuplicate } from './apply-event.ts';
 import { carryOver } from './carry-over.ts';
+import { escalationClosedMeanwhile } from './requirements.ts';
 import { BEHAVIOUR_PATCHES, type EpisodeBehaviour } from './behaviour.ts';
 import { type EpisodeEvent, parseEpisodeEvent } from './events.ts';
 import { type EpisodeConfig, type EpisodeInput, episodeInputSchema } from './input.ts';
@@ -64,6 +65,9 @@ const behaviour: EpisodeBehaviour = {
   },
   get dischargedStartLooksForDischargePlanOnly() {
     return patched(BEHAVIOUR_PATCHES.dischargedStartLooksForDischargePlanOnly);
+  },
+  get closesEscalationWrittenMeanwhile() {
+    return patched(BEHAVIOUR_PATCHES.closesEscalationWrittenMeanwhile);
   },
 };
 
@@ -138,7 +142,9 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
         now: Date.now(),
       });
       // Handlers may have changed the requirement while the write was in flight: then it stays unsynced.
-      const current = state.requirements[key];
+      const current =
+        state.requirements[key] ??
+        (behaviour.closesEscalationWrittenMeanwhile ? escalationClosedMeanwhile(state, requirement, result.taskId) : undefined);
       if (!current) continue;
       const unchanged = JSON.stringify(current) === written;
       state = { ...state, requirements: { ...state.requirements, [key]: { ...current, taskId: result.taskId, synced: unchanged } } };

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { admissionDeadlines, defaultAgencyPolicy } from '../rules/index.ts';
 import { LEGACY_BEHAVIOUR } from './behaviour.ts';
 import { noon, startedEpisode, unsyncedKeys, written } from './episode-fixtures.ts';
-import { addRequirement, advanceRequirement, close, meet, nextTransitionAt } from './requirements.ts';
+import { addRequirement, advanceRequirement, close, escalationClosedMeanwhile, meet, nextTransitionAt } from './requirements.ts';
 import type { EpisodeState } from './state.ts';
 
 const [CIP] = admissionDeadlines('2026-01-15', defaultAgencyPolicy);
@@ -83,6 +83,25 @@ describe('meeting a requirement', () => {
     const requirement = addRequirement(state, deadline, 'EpisodeOfCare/e1', deadline.dueAt + 1)!;
     meet(state, requirement, 'QuestionnaireResponse/qr1', late, late);
     expect(Object.keys(state.requirements)).toEqual(['CIP-INITIAL/1']);
+  });
+
+  test('an escalation dropped while its Task was being written is closed like its requirement, on that Task, for another write', () => {
+    const state = bare();
+    const late = noon('2026-02-03');
+    const requirement = addRequirement(state, deadline, 'EpisodeOfCare/e1', deadline.dueAt + 1)!;
+    const inFlight = structuredClone(state.requirements['ESCALATION/CIP-INITIAL/1']!);
+    expect(escalationClosedMeanwhile(state, inFlight, 't-esc')).toBeUndefined();
+    meet(state, requirement, 'QuestionnaireResponse/qr1', late, late);
+    expect(state.requirements['ESCALATION/CIP-INITIAL/1']).toBeUndefined();
+    expect(escalationClosedMeanwhile(state, inFlight, 't-esc')).toMatchObject({
+      key: 'ESCALATION/CIP-INITIAL/1',
+      owner: 'Practitioner/supervisor-1',
+      stage: 'met-late',
+      evidence: 'QuestionnaireResponse/qr1',
+      metAt: late,
+      taskId: 't-esc',
+      synced: false,
+    });
   });
 
   test('a requirement already closed stays as it was', () => {

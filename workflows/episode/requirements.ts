@@ -120,6 +120,18 @@ function closeEscalation(state: EpisodeState, requirement: Requirement, outcome:
 }
 
 /**
+ * An escalation whose Task was being written when its requirement closed (which drops an escalation
+ * not written yet): closed the same way, with the Task the write made, to be written again so that
+ * the supervisor's Task does not stay open. Undefined when its requirement is still pending.
+ */
+export function escalationClosedMeanwhile(state: EpisodeState, escalation: Requirement, taskId: string): Requirement | undefined {
+  const overdue = escalation.escalates ? state.requirements[escalation.escalates] : undefined;
+  if (!overdue || isPending(overdue)) return undefined;
+  const { stage, evidence, metAt, reason, closedAt } = overdue;
+  return { ...escalation, stage, evidence, metAt, reason, closedAt, taskId, synced: false };
+}
+
+/**
  * Closes a requirement that will not be met: waived, superseded, discharged or withdrawn.
  * One never opened, or opened but whose Task was not written yet, just leaves the schedule: no Task
  * is born cancelled (it stays in the state, and in the Web UI's details, with its reason). A write
