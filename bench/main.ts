@@ -1,6 +1,8 @@
 /**
- * `npm run bench [-- --quick]`: every figure next to its floor from the same run; prints a table and
- * writes bench/results/bench-<time>.json. See BENCHMARKS.md.
+ * `npm run bench [-- --quick] [-- --only=starts,latency,catchup,history]`: every figure next to its
+ * floor from the same run; prints a table and writes bench/results/bench-<time>.json.
+ * `BENCH_CPU_PROF=<dir>` runs the worker and FHIR server processes with `--cpu-prof` into <dir>.
+ * See BENCHMARKS.md.
  */
 import { freePort } from '../local-stack/dev-server.ts';
 import { figure, printTable, writeResults, type Figure } from './figures.ts';
@@ -8,53 +10,70 @@ import { measureCatchUp } from './scenarios/catch-up.ts';
 import { measureEventLatency } from './scenarios/event-latency.ts';
 import { measureHistoryPerYear } from './scenarios/history-per-year.ts';
 import { measureIdleCost } from './scenarios/idle-cost.ts';
-import { measureStartThroughput, type StartContext } from './scenarios/start-throughput.ts';
+import { measureStartThroughput } from './scenarios/start-throughput.ts';
 import { startNoopWorkerProcess } from './stack/care-processes.ts';
 import { startDevStack } from './stack/dev-stack.ts';
+import type { NodeProcess } from './stack/node-process.ts';
 import { startTimeSkippingStack } from './stack/time-skipping-stack.ts';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
-const sizes = quick
-  ? { small: 100, large: 1000, rate: 20, seconds: 10, years: 1, catchUp: 100 }
-  : { small: 1000, large: 10_000, rate: 20, seconds: 60, years: 3, catchUp: 1000 };
+const sizes = quick ? { small: 100, large: 1000, rate: 20, seconds: 10, years: 1 } : { small: 1000, large: 10_000, rate: 20, seconds: 60, years: 3 };
 const wanted = (part: string) => !only || only.includes(part);
+const nodeArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
 const figures: Figure[] = [];
 const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const record = (more: Figure[]): void => {
+  figures.push(...more);
+  for (const f of more) log(`${f.name}: ${f.value.toFixed(1)} ${f.unit}${f.floor ? ` (floor ${f.floor.toFixed(1)}, ratio ${f.ratio?.toFixed(2)})` : ''}`);
+};
 
+/** Start throughput at two sizes, the idle cost of them all, event latency and catch-up on them. */
 async function devServerFigures(): Promise<void> {
   const stack = await startDevStack();
   const [careMetricsPort, noopMetricsPort] = [await freePort(), await freePort()];
-  const worker = await stack.startWorker('bench-care', { metricsPort: careMetricsPort });
-  const noopWorker = await startNoopWorkerProcess({
-    temporalAddress: stack.temporalAddress,
-    fhirBaseUrl: stack.fhir.baseUrl,
-    taskQueue: 'bench-noop',
-    codecKeys: stack.codec.codecKeys,
-    metricsPort: noopMetricsPort,
-  });
-  const context: StartContext = {
+  const startCare = () => stack.startWorker('bench-care', { metricsPort: careMetricsPort, nodeArgs });
+  const startNoop = () =>
+    startNoopWorkerProcess({ temporalAddress: stack.temporalAddress, fhirBaseUrl: stack.fhir.baseUrl, taskQueue: 'bench-noop', codecKeys: stack.codec.codecKeys, metricsPort: noopMetricsPort });
+  let worker: NodeProcess = await startCare();
+  let noopWorker: NodeProcess = await startNoop();
+  const context = {
     stack,
     careQueue: 'bench-care',
     careMetrics: `http://127.0.0.1:${careMetricsPort}/metrics`,
     noopQueue: 'bench-noop',
     noopMetrics: `http://127.0.0.1:${noopMetricsPort}/metrics`,
+    async restartCareWorker(whileDown: () => Promise<void>) {
+      await worker.stop();
+      await whileDown();
+      return (worker = await startCare());
+    },
+    async restartNoopWorker(whileDown: () => Promise<void>) {
+      await noopWorker.stop();
+      await whileDown();
+      return (noopWorker = await startNoop());
+    },
   };
+  const ids = (prefix: string, count: number) => Array.from({ length: count }, (_, index) => `${prefix}-${index}`);
   try {
     log(`start throughput, ${sizes.small}`);
-    figures.push(...(await measureStartThroughput(context, sizes.small, 's')));
+    record(await measureStartThroughput(context, sizes.small, 's'));
     const dbBefore = stack.temporalDbBytes();
-    log(`start throughput, ${sizes.large}`);
-    figures.push(...(await measureStartThroughput(context, sizes.large, 'l')));
-    const open = sizes.small + sizes.large;
-    log(`idle cost, ${open} open`);
-    figures.push(...(await measureIdleCost(stack, worker, open, dbBefore)));
+    if (wanted('starts')) {
+      log(`start throughput, ${sizes.large}`);
+      record(await measureStartThroughput(context, sizes.large, 'l'));
+      const open = sizes.small + sizes.large;
+      log(`idle cost, ${open} open`);
+      record(await measureIdleCost(stack, worker, open, dbBefore));
+    }
     if (wanted('latency')) {
       log(`event latency, ${sizes.rate}/s for ${sizes.seconds} s`);
-      const episodeIds = Array.from({ length: sizes.large }, (_, index) => `l-${index}`);
-      const noopIds = Array.from({ length: sizes.small }, (_, index) => `noop-s-${index}`);
-      figures.push(...(await measureEventLatency({ stack, episodeIds, noopIds }, sizes.rate, sizes.seconds)));
-      figures.push(figure(`worker RSS after the event run`, worker.rssBytes() / 1024 / 1024, 'MiB'));
+      record(await measureEventLatency({ stack, episodeIds: ids('s', sizes.small), noopIds: ids('noop-s', sizes.small) }, sizes.rate, sizes.seconds));
+      record([figure('worker RSS after the event run', worker.rssBytes() / 1024 / 1024, 'MiB')]);
+    }
+    if (wanted('catchup')) {
+      log(`catch-up, ${sizes.small} episodes`);
+      record(await measureCatchUp(context, ids('s', sizes.small), ids('noop-s', sizes.small)));
     }
   } finally {
     await worker.stop();
@@ -63,27 +82,25 @@ async function devServerFigures(): Promise<void> {
   }
 }
 
-async function timeSkippingFigures(): Promise<void> {
+async function historyFigures(): Promise<void> {
   const stack = await startTimeSkippingStack();
   try {
-    if (wanted('history')) {
-      log(`history per episode-year, ${sizes.years} y`);
-      const worker = await stack.startWorker('bench-history');
-      figures.push(...(await measureHistoryPerYear(stack, 'bench-history', sizes.years)));
-      await worker.stop();
-    }
-    if (wanted('catchup')) {
-      log(`catch-up, ${sizes.catchUp} episodes`);
-      figures.push(...(await measureCatchUp(stack, 'bench-catch-up', sizes.catchUp)));
-    }
+    log(`history per episode-year, ${sizes.years} y`);
+    const worker = await stack.startWorker('bench-history');
+    record(await measureHistoryPerYear(stack, 'bench-history', sizes.years));
+    await worker.stop();
   } finally {
     await stack.stop();
   }
 }
 
 const begun = Date.now();
-if (wanted('starts') || wanted('latency')) await devServerFigures();
-if (wanted('history') || wanted('catchup')) await timeSkippingFigures();
-printTable(figures);
-const file = writeResults(figures, { quick, sizes, durationSeconds: Math.round((Date.now() - begun) / 1000) });
-console.log(`\nwritten: ${file}`);
+try {
+  if (wanted('starts') || wanted('latency') || wanted('catchup')) await devServerFigures();
+  if (wanted('history')) await historyFigures();
+} finally {
+  // A failed part still leaves the figures of the others.
+  printTable(figures);
+  const file = writeResults(figures, { quick, only, sizes, durationSeconds: Math.round((Date.now() - begun) / 1000) });
+  console.log(`\nwritten: ${file}`);
+}

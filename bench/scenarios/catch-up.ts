@@ -1,48 +1,56 @@
 /**
- * Catch-up: episodes whose CIP-INITIAL Task is open, the worker stopped, the clock moved past the
- * due date (each episode's due-soon and overdue timers fire with nobody to run them), then the
- * worker started: the time until every Task is written (CIP-INITIAL overdue and its escalation).
- * Floor: the same worker writing the first Tasks of as many new episodes.
+ * Catch-up: the worker stopped while open episodes are woken, then started: the time until every
+ * Task the wake-ups call for is written. Each of `count` open episodes gets a face-to-face contact
+ * (a signal, as the intake delivers it) while no worker runs, so `count` workflow tasks pile up as
+ * they would when timers come due; each calls for one new Task (NOTE-INDIVIDUAL).
+ * Floor: the no-op worker stopped while as many open no-op workflows are poked, then started.
+ *
+ * Why signals and not the episodes' own timers: those fall at local midnights of the agency's zone
+ * (up to a day away on the dev server), and the time-skipping test server never hands a stopped
+ * worker's sticky workflow tasks to its successor (a fired timer's task stays unstarted).
  */
 import { figure, type Figure } from '../figures.ts';
-import { listTasks } from '../stack/fhir-tasks.ts';
-import { inParallel, startEpisode, syntheticEpisode } from '../stack/episodes.ts';
-import { waitUntil } from '../stack/metrics.ts';
-import type { TimeSkippingStack } from '../stack/time-skipping-stack.ts';
-import { localDateOf } from '../../workflows/rules/index.ts';
+import type { NodeProcess } from '../stack/node-process.ts';
+import { faceToFace, inParallel, todayInAgency } from '../stack/episodes.ts';
+import { metricSum, waitUntil } from '../stack/metrics.ts';
+import type { StartContext } from './start-throughput.ts';
+import { episodeEvent } from '../../workflows/episode/messages.ts';
+import { episodeWorkflowId } from '../../workflows/episode/input.ts';
+import { poke } from '../workflows/noop.ts';
 
-const DAY_MS = 86_400_000;
-
-async function countTasks(stack: TimeSkippingStack, prefix: string, accept: (identifier: string, businessStatus?: string) => boolean): Promise<number> {
-  return (await listTasks(stack.fhir.baseUrl)).filter((task) => task.identifier.startsWith(prefix) && accept(task.identifier, task.businessStatus)).length;
+export interface CatchUpContext extends StartContext {
+  /** Stops the worker process and starts it again with the same metrics port once `whileDown` is done. */
+  restartCareWorker(whileDown: () => Promise<void>): Promise<NodeProcess>;
+  restartNoopWorker(whileDown: () => Promise<void>): Promise<NodeProcess>;
 }
 
-export async function measureCatchUp(stack: TimeSkippingStack, taskQueue: string, count: number): Promise<Figure[]> {
-  let worker = await stack.startWorker(taskQueue);
-  const admission = localDateOf(await stack.now(), 'America/Chicago');
-  const started = performance.now();
-  await inParallel(count, 32, (index) => startEpisode(stack.client, syntheticEpisode(`cu-${index}`, admission), taskQueue));
-  await waitUntil('first Tasks', async () => (await countTasks(stack, 'cu-', (id) => id.includes('/CIP-INITIAL/'))) >= count, 30 * 60_000, 500);
-  const floorMs = performance.now() - started;
+async function drainTime(metricsUrl: string, name: string, labels: Record<string, string>, count: number, restart: (whileDown: () => Promise<void>) => Promise<NodeProcess>, wake: () => Promise<void>): Promise<number> {
+  let before = 0;
+  await restart(async () => {
+    before = await metricSum(metricsUrl, name, labels).catch(() => 0);
+    await wake();
+  });
+  // A restarted process's counters start again at zero.
+  before = 0;
+  const begun = performance.now();
+  await waitUntil('caught up', async () => (await metricSum(metricsUrl, name, labels).catch(() => before)) >= before + count, 60 * 60_000, 250);
+  return performance.now() - begun;
+}
 
-  await worker.stop();
-  await stack.skipTo((await stack.now()) + 16 * DAY_MS);
-  worker = await stack.startWorker(taskQueue);
-  const resumed = performance.now();
-  await waitUntil(
-    'caught up',
-    async () =>
-      (await countTasks(stack, 'cu-', (id, status) => id.includes('/CIP-INITIAL/') && status === 'overdue')) >= count &&
-      (await countTasks(stack, 'cu-', (id) => id.includes('/ESCALATION/'))) >= count,
-    60 * 60_000,
-    500,
+export async function measureCatchUp(context: CatchUpContext, episodeIds: readonly string[], noopIds: readonly string[]): Promise<Figure[]> {
+  const { client } = context.stack;
+  const count = Math.min(episodeIds.length, noopIds.length);
+  const today = todayInAgency();
+  const floorMs = await drainTime(context.noopMetrics, 'temporal_workflow_task_execution_latency_count', { workflow_type: 'noop' }, count, context.restartNoopWorker, () =>
+    inParallel(count, 32, (index) => client.workflow.getHandle(noopIds[index]!).signal(poke)),
   );
-  const catchUpMs = performance.now() - resumed;
-  await worker.stop();
+  const episodesMs = await drainTime(context.careMetrics, 'temporal_activity_execution_latency_count', { activity_type: 'writeRequirementTask' }, count, context.restartCareWorker, () =>
+    inParallel(count, 32, (index) => client.workflow.getHandle(episodeWorkflowId(episodeIds[index]!)).signal(episodeEvent, faceToFace(`cu-${index}`, today))),
+  );
   return [
-    figure(`catch-up: ${count} episodes' due timers fired while the worker was down → all Tasks written`, catchUpMs / 1000, 's', {
+    figure(`catch-up: ${count} episodes woken while the worker was down → all Tasks written`, episodesMs / 1000, 's', {
       floor: floorMs / 1000,
-      note: 'floor: the same worker writing the first Task of as many new episodes',
+      note: 'floor: as many no-op workflows woken while the no-op worker was down → all workflow tasks done',
     }),
   ];
 }
