@@ -88,7 +88,12 @@ test('redeliver starts an episode from FHIR; list, show, admit/release (once), d
   expect(listed.code).toBe(0);
   expect(listed.out).toContain(`episode-${episode.id}`);
 
-  const shown = await cli('show', episode.id as string);
+  // Listed from its start (search attributes are set with it); its requirements come with its first workflow task.
+  let shown = { code: -1, out: '' };
+  for (let attempt = 0; attempt < 50 && !shown.out.includes('CIP-INITIAL/1'); attempt++) {
+    shown = await cli('show', episode.id as string);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
   expect(shown.code).toBe(0);
   expect(shown.out).toContain(`admitted ${admission}`);
   expect(shown.out).toContain('CIP-INITIAL/1');

@@ -49,27 +49,11 @@ function parseInput(input: EpisodeInput): EpisodeConfig {
   }
 }
 
-/** Each flag is asked of `patched()` only when a reducer reaches the branch where it matters. */
-const behaviour: EpisodeBehaviour = {
-  get reassignOnlyOnChange() {
-    return patched(BEHAVIOUR_PATCHES.reassignOnlyOnChange);
-  },
-  get noTaskBornCancelled() {
-    return patched(BEHAVIOUR_PATCHES.noTaskBornCancelled);
-  },
-  get rememberedDocumentMeetsEveryCode() {
-    return patched(BEHAVIOUR_PATCHES.rememberedDocumentMeetsEveryCode);
-  },
-  get writesYieldToContinueAsNew() {
-    return patched(BEHAVIOUR_PATCHES.writesYieldToContinueAsNew);
-  },
-  get dischargedStartLooksForDischargePlanOnly() {
-    return patched(BEHAVIOUR_PATCHES.dischargedStartLooksForDischargePlanOnly);
-  },
-  get closesEscalationWrittenMeanwhile() {
-    return patched(BEHAVIOUR_PATCHES.closesEscalationWrittenMeanwhile);
-  },
-};
+/** Each flag asks `patched()` only when a reducer reaches the branch where old and new logic differ. */
+const behaviour = Object.defineProperties(
+  {},
+  Object.fromEntries(Object.entries(BEHAVIOUR_PATCHES).map(([flag, patchId]) => [flag, { get: () => patched(patchId) }])),
+) as EpisodeBehaviour;
 
 export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState): Promise<EpisodeResult> {
   let state = carried ?? initialState(parseInput(input));
