@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=starts,latency,catchup,history]`: every figure next to its
+ * `npm run bench [-- --quick] [-- --only=starts,latency,catchup,history] [-- --small=N --large=N]`: every figure next to its
  * floor from the same run; prints a table and writes bench/results/bench-<time>.json.
  * `BENCH_CPU_PROF=<dir>` runs the worker and FHIR server processes with `--cpu-prof` into <dir>.
  * See BENCHMARKS.md.
@@ -18,7 +18,10 @@ import { startTimeSkippingStack } from './stack/time-skipping-stack.ts';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
-const sizes = quick ? { small: 100, large: 1000, rate: 20, seconds: 10, years: 1 } : { small: 1000, large: 10_000, rate: 20, seconds: 60, years: 3 };
+const sizeArg = (name: string) => Number(process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1]) || undefined;
+const defaults = quick ? { small: 100, large: 300, rate: 20, seconds: 10, years: 1 } : { small: 1000, large: 10_000, rate: 20, seconds: 60, years: 3 };
+/** `--small=N --large=N` override the two start sizes (the large one at 10,000 takes about an hour on 2 cores). */
+const sizes = { ...defaults, small: sizeArg('small') ?? defaults.small, large: sizeArg('large') ?? defaults.large };
 const wanted = (part: string) => !only || only.includes(part);
 const nodeArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
 const figures: Figure[] = [];
