@@ -1,12 +1,13 @@
 /**
  * An existing client: the episode's workflow starts on 2037-02-10 for an admission on 2036-01-15,
- * with part of the record already in FHIR. What the record shows met opens as met by it; the rest of
+ * as the intake starts it (signal-with-start), with part of the record already in FHIR. What the record shows met opens as met by it; the rest of
  * the current cycle opens overdue and escalated; nothing is silently skipped. Then the episode goes
  * on: a restated specialist changes nothing, and a review completed early meets its review and
  * its crisis plan review when they open.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { QuestionnaireResponse } from '@medplum/fhirtypes';
+import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { episodeEvent, getState, type EpisodeEventInput } from '../../workflows/episode/messages.ts';
@@ -16,9 +17,9 @@ import { startDeadlines } from '../../workflows/episode/reconcile.ts';
 import { initialState } from '../../workflows/episode/state.ts';
 import { episodeInputSchema } from '../../workflows/episode/input.ts';
 import { WORKER_SOURCE } from '../../workflows/vocabulary.ts';
-import { episodeInput, episodeTasks, localNoon, send, skipTo, startEpisode, startStack, type Stack, TASK_QUEUE, taskRows } from './harness.ts';
+import { episodeInput, episodeTasks, localNoon, send, skipTo, startStack, type Stack, TASK_QUEUE, taskRows } from './harness.ts';
 
-const FIXTURE = new URL('../fixtures/histories/late-start-run1.json', import.meta.url);
+const FIXTURE = new URL('../fixtures/histories/late-start-signal-with-start-run1.json', import.meta.url);
 let stack: Stack;
 
 beforeAll(async () => {
@@ -35,7 +36,7 @@ async function responseInFhir(example: string, fields: Partial<QuestionnaireResp
   return stack.fhir.createResource({ ...resource, id: undefined, subject: { reference: patient }, ...fields });
 }
 
-const activitiesScheduled = async (handle: Awaited<ReturnType<typeof startEpisode>>) =>
+const activitiesScheduled = async (handle: WorkflowHandle) =>
   (await handle.fetchHistory()).events?.filter((event) => event.activityTaskScheduledEventAttributes).length ?? 0;
 
 test('a late start finds the crisis plan and the last review in FHIR, opens the annual cycle overdue and escalated', { timeout: 300_000 }, async () => {
@@ -45,8 +46,13 @@ test('a late start finds the crisis plan and the last review in FHIR, opens the 
   await responseInFhir('annual-assessment', { authored: '2037-01-20T10:00:00-06:00', status: 'in-progress' });
   await responseInFhir('annual-assessment', { authored: '2037-01-20T10:00:00-06:00', subject: { reference: 'Patient/someone-else' } });
 
+  // Started as the intake starts it: signal-with-start with the EpisodeOfCare's restated specialist.
   const input = episodeInput('late1', '2036-01-15');
-  const handle = await startEpisode(stack, input);
+  const handle = await stack.env.client.workflow.signalWithStart<typeof clientEpisode, [EpisodeEventInput]>('clientEpisode', {
+    ...episodeStartOptions(input, TASK_QUEUE),
+    signal: episodeEvent,
+    signalArgs: [{ type: 'staff-reassigned', eventId: 'EpisodeOfCare/late1/_history/6', role: 'specialist', practitioner: 'Practitioner/specialist-1' }],
+  });
   await skipTo(stack.env, localNoon('2037-02-10') + 3_600_000);
 
   const met = (due: string, evidence: string) => ({ status: 'completed', businessStatus: 'met-on-time', due, owner: 'Practitioner/specialist-1', evidence });

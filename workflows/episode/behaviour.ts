@@ -17,6 +17,8 @@ export interface EpisodeBehaviour {
   readonly dischargedStartLooksForDischargePlanOnly: boolean;
   /** An escalation dropped while its Task was being written is closed and written again (old: that Task stayed open). */
   readonly closesEscalationWrittenMeanwhile: boolean;
+  /** Recurring requirements are scheduled only once the start was reconciled (old: an event before it, as signal-with-start always brings, scheduled every one since admission, all overdue). */
+  readonly recurringWaitsForStart: boolean;
 }
 
 export const BEHAVIOUR_PATCHES: Record<keyof EpisodeBehaviour, string> = {
@@ -26,6 +28,7 @@ export const BEHAVIOUR_PATCHES: Record<keyof EpisodeBehaviour, string> = {
   writesYieldToContinueAsNew: 'writes-yield-to-continue-as-new',
   dischargedStartLooksForDischargePlanOnly: 'discharged-start-looks-for-discharge-plan-only',
   closesEscalationWrittenMeanwhile: 'closes-escalation-written-meanwhile',
+  recurringWaitsForStart: 'recurring-waits-for-start',
 };
 
 export const CURRENT_BEHAVIOUR: EpisodeBehaviour = {
@@ -35,6 +38,7 @@ export const CURRENT_BEHAVIOUR: EpisodeBehaviour = {
   writesYieldToContinueAsNew: true,
   dischargedStartLooksForDischargePlanOnly: true,
   closesEscalationWrittenMeanwhile: true,
+  recurringWaitsForStart: true,
 };
 export const LEGACY_BEHAVIOUR: EpisodeBehaviour = {
   reassignOnlyOnChange: false,
@@ -43,4 +47,5 @@ export const LEGACY_BEHAVIOUR: EpisodeBehaviour = {
   writesYieldToContinueAsNew: false,
   dischargedStartLooksForDischargePlanOnly: false,
   closesEscalationWrittenMeanwhile: false,
+  recurringWaitsForStart: false,
 };

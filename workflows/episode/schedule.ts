@@ -15,8 +15,10 @@ const RECURRING_LOOKAHEAD_MS = 400 * DAY_MS;
 /** A hospital stay longer than this many weeks is not scheduled further (a data error, not a stay). */
 const MAX_HOSPITAL_WEEKS = 260;
 
-function scheduleRecurring(state: EpisodeState, now: number): void {
+/** Only once the start was reconciled: before that, the current cycle is the start's to open (after a search of the record). */
+function scheduleRecurring(state: EpisodeState, now: number, behaviour: EpisodeBehaviour): void {
   if (state.status !== 'active' || state.recurringUntil - now > RECURRING_LOOKAHEAD_MS / 2) return;
+  if (!state.reconciled && behaviour.recurringWaitsForStart) return;
   const until = now + RECURRING_LOOKAHEAD_MS;
   const episode = { admissionDate: state.config.admissionDate, assessmentDates: state.assessmentDates };
   for (const deadline of recurringDeadlines(episode, state.config.policy, { from: state.recurringUntil, until })) {
@@ -61,7 +63,7 @@ function closeDischargedEpisode(state: EpisodeState, now: number, behaviour: Epi
 
 /** Brings every requirement up to `now`. Mutates the draft it is given. */
 export function settle(state: EpisodeState, now: number, behaviour: EpisodeBehaviour = CURRENT_BEHAVIOUR): void {
-  scheduleRecurring(state, now);
+  scheduleRecurring(state, now, behaviour);
   scheduleHospitalWeeks(state, now);
   advanceAll(state, now);
   applyRememberedEvidence(state, now, behaviour);
