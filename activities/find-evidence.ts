@@ -7,6 +7,7 @@ import type { MedplumClient } from '@medplum/core';
 import type { Encounter, QuestionnaireResponse, Task } from '@medplum/fhirtypes';
 import { isFinishedFaceToFace } from '../fhir-profiles/contact-codes.ts';
 import type { EvidenceFound, EvidenceSearch, EvidenceSearchItem } from '../workflows/episode/activity-contract.ts';
+import { expectSearchset } from './fhir-answer.ts';
 import { classifyFhirError } from './fhir-errors.ts';
 import { taskIdentifierQuery } from './requirement-task.ts';
 
@@ -15,7 +16,7 @@ type Found = EvidenceFound[string] | undefined;
 async function completedTask(fhir: MedplumClient, item: EvidenceSearchItem): Promise<Found> {
   const query = new URLSearchParams(taskIdentifierQuery(item.taskIdentifier));
   query.set('status', 'completed');
-  const [task] = await fhir.searchResources('Task', query, { cache: 'no-cache' });
+  const [task] = expectSearchset(await fhir.searchResources('Task', query, { cache: 'no-cache' }), `search Task for ${item.key}`);
   if (!task) return undefined;
   return { reference: `Task/${task.id}`, at: (task as Task).executionPeriod?.end ?? task.lastModified ?? task.meta?.lastUpdated ?? item.to };
 }
@@ -30,7 +31,10 @@ async function completedResponse(fhir: MedplumClient, patient: string, item: Evi
     ['authored', `le${item.to}`],
     ['_sort', 'authored'],
   ]);
-  const [response] = (await fhir.searchResources('QuestionnaireResponse', query, { cache: 'no-cache' })) as QuestionnaireResponse[];
+  const [response] = expectSearchset(
+    await fhir.searchResources('QuestionnaireResponse', query, { cache: 'no-cache' }),
+    `search QuestionnaireResponse for ${item.key}`,
+  ) as QuestionnaireResponse[];
   return response && { reference: `QuestionnaireResponse/${response.id}`, at: response.authored ?? item.to };
 }
 
@@ -43,7 +47,7 @@ async function faceToFaceEncounter(fhir: MedplumClient, patient: string, item: E
     ['date', `le${item.to}`],
     ['_sort', 'date'],
   ]);
-  const encounters = (await fhir.searchResources('Encounter', query, { cache: 'no-cache' })) as Encounter[];
+  const encounters = expectSearchset(await fhir.searchResources('Encounter', query, { cache: 'no-cache' }), `search Encounter for ${item.key}`) as Encounter[];
   const encounter = encounters.find(isFinishedFaceToFace);
   return encounter && { reference: `Encounter/${encounter.id}`, at: encounter.period?.start ?? item.to };
 }

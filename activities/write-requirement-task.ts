@@ -8,6 +8,7 @@ import type { MedplumClient } from '@medplum/core';
 import type { Task } from '@medplum/fhirtypes';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { RequirementTaskWrite, RequirementTaskWritten } from '../workflows/episode/activity-contract.ts';
+import { expectResource } from './fhir-answer.ts';
 import { classifyFhirError, outcomeOf, statusOf } from './fhir-errors.ts';
 import { buildRequirementTask, MANAGED_TASK_FIELDS, taskIdentifierQuery } from './requirement-task.ts';
 
@@ -47,6 +48,7 @@ export async function writeRequirementTaskWith(fhir: MedplumClient, write: Requi
   } catch (error) {
     classifyFhirError(error, `create Task ${identifier}`);
   }
+  current = expectResource(current, 'Task', `create Task ${identifier}`);
   for (let conflicts = 0; ; conflicts++) {
     const taskId = current.id!;
     const versionId = current.meta?.versionId;
@@ -57,7 +59,8 @@ export async function writeRequirementTaskWith(fhir: MedplumClient, write: Requi
     if (sameContent(current, desired)) return { taskId, versionId };
     try {
       const updated = await fhir.updateResource(merged(current, desired), versionId ? { headers: { 'If-Match': `W/"${versionId}"` } } : undefined);
-      return { taskId: updated.id, versionId: updated.meta?.versionId };
+      const task = expectResource(updated, 'Task', `update Task/${taskId}`);
+      return { taskId: task.id as string, versionId: task.meta?.versionId };
     } catch (error) {
       if (!isConflict(error)) classifyFhirError(error, `update Task/${taskId}`);
       if (conflicts >= MAX_CONFLICTS) throw ApplicationFailure.retryable(`Task/${taskId} kept changing under the update`, 'FhirConflict');
@@ -67,5 +70,6 @@ export async function writeRequirementTaskWith(fhir: MedplumClient, write: Requi
     } catch (error) {
       classifyFhirError(error, `read Task/${taskId}`);
     }
+    current = expectResource(current, 'Task', `read Task/${taskId}`);
   }
 }
