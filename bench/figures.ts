@@ -45,10 +45,11 @@ export function machine(): Record<string, string | number> {
   return { nproc: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryBytes: totalmem(), node: process.version };
 }
 
-export function writeResults(figures: readonly Figure[], meta: Record<string, unknown>): string {
+/** Writes (or rewrites, given the `file` of an earlier call) the run's JSON; returns its path. */
+export function writeResults(figures: readonly Figure[], meta: Record<string, unknown>, file?: string): string {
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `bench-${new Date().toISOString().replaceAll(':', '-').slice(0, 19)}${meta.quick ? '-quick' : ''}.json`);
+  file ??= join(dir, `bench-${new Date().toISOString().replaceAll(':', '-').slice(0, 19)}${meta.quick ? '-quick' : ''}.json`);
   writeFileSync(file, JSON.stringify({ machine: machine(), ...meta, figures }, null, 2) + '\n');
   return file;
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=starts,latency,catchup,history] [-- --small=N --large=N]`: every figure next to its
+ * `npm run bench [-- --quick] [-- --only=starts,latency,catchup,history] [-- --small=N --large=N --rate=N]`: every figure next to its
  * floor from the same run; prints a table and writes bench/results/bench-<time>.json.
  * `BENCH_CPU_PROF=<dir>` runs the worker and FHIR server processes with `--cpu-prof` into <dir>.
  * See BENCHMARKS.md.
@@ -20,14 +20,18 @@ const quick = process.argv.includes('--quick');
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 const sizeArg = (name: string) => Number(process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1]) || undefined;
 const defaults = quick ? { small: 100, large: 300, rate: 20, seconds: 10, years: 1 } : { small: 1000, large: 10_000, rate: 20, seconds: 60, years: 3 };
-/** `--small=N --large=N` override the two start sizes (the large one at 10,000 takes about an hour on 2 cores). */
-const sizes = { ...defaults, small: sizeArg('small') ?? defaults.small, large: sizeArg('large') ?? defaults.large };
+/** `--small=N --large=N --rate=N` override the two start sizes (the large one at 10,000 takes about an hour on 2 cores) and the event rate. */
+const sizes = { ...defaults, small: sizeArg('small') ?? defaults.small, large: sizeArg('large') ?? defaults.large, rate: sizeArg('rate') ?? defaults.rate };
 const wanted = (part: string) => !only || only.includes(part);
 const nodeArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
 const figures: Figure[] = [];
 const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const begun = Date.now();
+const results = () => ({ quick, only, sizes, durationSeconds: Math.round((Date.now() - begun) / 1000) });
+let file: string | undefined;
 const record = (more: Figure[]): void => {
   figures.push(...more);
+  file = writeResults(figures, results(), file); // kept up to date, so a crash leaves what was measured
   for (const f of more) log(`${f.name}: ${f.value.toFixed(1)} ${f.unit}${f.floor ? ` (floor ${f.floor.toFixed(1)}, ratio ${f.ratio?.toFixed(2)})` : ''}`);
 };
 
@@ -97,13 +101,12 @@ async function historyFigures(): Promise<void> {
   }
 }
 
-const begun = Date.now();
 try {
   if (wanted('starts') || wanted('latency') || wanted('catchup')) await devServerFigures();
   if (wanted('history')) await historyFigures();
 } finally {
   // A failed part still leaves the figures of the others.
   printTable(figures);
-  const file = writeResults(figures, { quick, only, sizes, durationSeconds: Math.round((Date.now() - begun) / 1000) });
+  file = writeResults(figures, results(), file);
   console.log(`\nwritten: ${file}`);
 }
