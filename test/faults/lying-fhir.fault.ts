@@ -28,10 +28,17 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-for (const mode of ['non-fhir', 'html'] as const) {
-  test(`FHIR answers that are not FHIR (${mode}): the activity fails with a clear error, the worker stays up, and the Task is written once the endpoint is honest`, async () => {
-    const id = `fault-lie-${mode}`;
+const CASES = [
+  ['non-fhir', 'all'],
+  ['non-fhir', 'writes'],
+  ['html', 'all'],
+] as const;
+
+for (const [mode, lieTo] of CASES) {
+  test(`FHIR answers that are not FHIR (${mode}, to ${lieTo}): the activity fails with a clear error, the worker stays up, and the Task is written once the endpoint is honest`, async () => {
+    const id = `fault-lie-${mode}-${lieTo}`;
     lying.mode = mode;
+    lying.lieTo = lieTo;
     const liesBefore = lying.lies;
     let failure = '';
     try {
@@ -43,7 +50,7 @@ for (const mode of ['non-fhir', 'html'] as const) {
         if (failure) break;
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
-      console.log(`[faults] ${mode}: lies told ${lying.lies - liesBefore}; activity's last failure: ${failure}`);
+      console.log(`[faults] ${mode} to ${lieTo}: lies told ${lying.lies - liesBefore}; activity's last failure: ${failure}`);
       expect(lying.lies).toBeGreaterThan(liesBefore);
       expect(worker.isRunning()).toBe(true);
     } finally {
@@ -52,7 +59,7 @@ for (const mode of ['non-fhir', 'html'] as const) {
     const expected = [`${id}/CIP-INITIAL/1`];
     const { tasks } = await waitForTasks(stack.fhir.baseUrl, (all) => tallyTasks(all, expected, `${id}/`).found === 1, 120_000);
     const tally = tallyTasks(tasks, expected, `${id}/`);
-    reportTally(`${mode} answers, then honest ones`, tally);
+    reportTally(`${mode} answers to ${lieTo}, then honest ones`, tally);
     expect(tally).toMatchObject({ found: 1, duplicates: [], unexpected: [] });
     expect((await listTasks(stack.fhir.baseUrl)).filter((task) => task.identifier.startsWith(`${id}/`))).toHaveLength(1);
     // The operator must learn what was wrong: the request, and that the answer was not a Task.

@@ -1,7 +1,8 @@
 /**
  * A tiny HTTP endpoint in front of a real FHIR server that can lie: in `proxy` mode it forwards
  * every request; in `non-fhir` mode it answers 200 with JSON that is no FHIR resource; in `html`
- * mode 200 with an HTML page under a FHIR content type. Stands for a misconfigured gateway or EHR.
+ * mode 200 with an HTML page under a FHIR content type; to every request or to writes only.
+ * Stands for a misconfigured gateway or EHR.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +12,8 @@ export type LyingMode = 'proxy' | 'non-fhir' | 'html';
 export interface LyingFhir {
   baseUrl: string;
   mode: LyingMode;
+  /** Which requests the lies answer: all, or only writes (POST, PUT), so that reads pass. */
+  lieTo: 'all' | 'writes';
   /** Requests answered with a lie so far. */
   lies: number;
   stop(): Promise<void>;
@@ -24,11 +27,12 @@ async function bodyOf(request: IncomingMessage): Promise<Buffer> {
 
 export async function startLyingFhir(upstreamBaseUrl: string): Promise<LyingFhir> {
   const upstream = new URL(upstreamBaseUrl);
-  const state: LyingFhir = { baseUrl: '', mode: 'proxy', lies: 0, stop: async () => undefined };
+  const state: LyingFhir = { baseUrl: '', mode: 'proxy', lieTo: 'all', lies: 0, stop: async () => undefined };
   const server = createServer((request, response) => {
     void (async () => {
       const body = await bodyOf(request);
-      if (state.mode !== 'proxy') {
+      const isWrite = request.method === 'POST' || request.method === 'PUT';
+      if (state.mode !== 'proxy' && (state.lieTo === 'all' || isWrite)) {
         state.lies++;
         const html = state.mode === 'html';
         response.writeHead(200, { 'content-type': 'application/fhir+json' });
