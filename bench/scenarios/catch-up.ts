@@ -24,16 +24,18 @@ export interface CatchUpContext extends StartContext {
   restartNoopWorker(whileDown: () => Promise<void>): Promise<NodeProcess>;
 }
 
-async function drainTime(metricsUrl: string, name: string, labels: Record<string, string>, count: number, restart: (whileDown: () => Promise<void>) => Promise<NodeProcess>, wake: () => Promise<void>): Promise<number> {
-  let before = 0;
-  await restart(async () => {
-    before = await metricSum(metricsUrl, name, labels).catch(() => 0);
-    await wake();
-  });
-  // A restarted process's counters start again at zero.
-  before = 0;
+/** Stops the worker, wakes the workflows, starts the worker: ms until its counter (zero in the new process) reaches `count`. */
+async function drainTime(
+  metricsUrl: string,
+  name: string,
+  labels: Record<string, string>,
+  count: number,
+  restart: (whileDown: () => Promise<void>) => Promise<NodeProcess>,
+  wake: () => Promise<void>,
+): Promise<number> {
+  await restart(wake);
   const begun = performance.now();
-  await waitUntil('caught up', async () => (await metricSum(metricsUrl, name, labels).catch(() => before)) >= before + count, 60 * 60_000, 250);
+  await waitUntil('caught up', async () => (await metricSum(metricsUrl, name, labels).catch(() => 0)) >= count, 60 * 60_000, 250);
   return performance.now() - begun;
 }
 
