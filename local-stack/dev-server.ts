@@ -126,16 +126,36 @@ async function waitUntilServing(address: string, namespace: string, exited: Prom
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       try {
         await connection.workflowService.describeNamespace({ namespace });
-        return;
+        if (await historyShardsServe(connection, namespace)) return;
+        lastError = 'history shards not yet owned';
       } finally {
         await connection.close();
       }
     } catch (err) {
       lastError = err;
-      await new Promise((resolve) => setTimeout(resolve, 250));
     }
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(gone ? 'the process exited' : `not serving after 60 s (${String(lastError)})`);
+}
+
+/**
+ * The frontend answers namespace calls before the history service owns its shards; until then a
+ * workflow start fails with UNAVAILABLE "shard status unknown". A look-up of a workflow that does
+ * not exist is routed to a shard: NOT_FOUND means the shards serve.
+ */
+const GRPC_NOT_FOUND = 5;
+
+async function historyShardsServe(connection: Connection, namespace: string): Promise<boolean> {
+  try {
+    await connection.workflowService.describeWorkflowExecution({
+      namespace,
+      execution: { workflowId: '__dev-server-readiness-probe__' },
+    });
+    return true;
+  } catch (err) {
+    return (err as { code?: number }).code === GRPC_NOT_FOUND;
+  }
 }
 
 /** Where no CLI can be found or built (no Go), the SDK downloads the same dev server. */
