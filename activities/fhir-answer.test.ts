@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createFhirClient } from '../worker/fhir-client.ts';
-import type { Requirement } from '../workflows/episode/state.ts';
+import { openCipInitial } from '../workflows/episode/episode-fixtures.ts';
 import { expectResource } from './fhir-answer.ts';
 import { findEvidenceWith } from './find-evidence.ts';
 import { writeRequirementTaskWith } from './write-requirement-task.ts';
@@ -33,21 +33,7 @@ describe('a gateway that answers 200 with JSON that is no FHIR', () => {
   });
   afterAll(() => server?.close());
 
-  const requirement: Requirement = {
-    key: 'CIP-INITIAL/1',
-    code: 'CIP-INITIAL',
-    cycle: '1',
-    ruleId: 'CIP-INITIAL',
-    title: 'Crisis Intervention Plan',
-    opensAt: Date.parse('2026-01-15T06:00:00Z'),
-    dueSoonAt: Date.parse('2026-01-27T06:00:00Z'),
-    dueAt: Date.parse('2026-01-30T05:59:59.999Z'),
-    dueDate: '2026-01-29',
-    focus: 'EpisodeOfCare/e1',
-    owner: 'Practitioner/s1',
-    stage: 'open',
-    synced: false,
-  };
+  const requirement = openCipInitial();
 
   const failureOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
 

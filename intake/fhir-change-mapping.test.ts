@@ -2,6 +2,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { describe, expect, test } from 'vitest';
 import { V3_ACT_CODE } from '../fhir-profiles/canonical.ts';
 import { buildRequirementTask } from '../activities/requirement-task.ts';
+import { openCipInitial } from '../workflows/episode/episode-fixtures.ts';
 import type { Requirement } from '../workflows/episode/state.ts';
 import {
   CONTACT_KIND_SYSTEM,
@@ -195,22 +196,7 @@ describe('mapFhirChange', () => {
 });
 
 describe('the worker\'s own Task writes come back as notifications', () => {
-  const requirement: Requirement = {
-    key: 'CIP-INITIAL/1',
-    code: 'CIP-INITIAL',
-    cycle: '1',
-    ruleId: 'CIP-INITIAL',
-    title: 'Crisis Intervention Plan',
-    opensAt: Date.parse('2026-01-15T06:00:00Z'),
-    dueSoonAt: Date.parse('2026-01-27T06:00:00Z'),
-    dueAt: Date.parse('2026-01-30T05:59:59.999Z'),
-    dueDate: '2026-01-29',
-    focus: 'EpisodeOfCare/e1',
-    owner: 'Practitioner/s1',
-    stage: 'open',
-    openedAt: Date.parse('2026-01-15T18:00:00Z'),
-    synced: false,
-  };
+  const requirement = openCipInitial({ openedAt: Date.parse('2026-01-15T18:00:00Z') });
   const written = (stage: Requirement['stage']) => {
     const closed = ['met-on-time', 'met-late'].includes(stage)
       ? { evidence: 'QuestionnaireResponse/qr1', metAt: Date.parse('2026-01-20T18:00:00Z') }

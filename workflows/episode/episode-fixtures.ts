@@ -5,6 +5,7 @@
  */
 import { startOfLocalDay } from '../rules/index.ts';
 import type { EpisodeEvent } from './events.ts';
+import type { Requirement } from './state.ts';
 import { episodeInputSchema } from './input.ts';
 import { reconcile, startDeadlines } from './reconcile.ts';
 import { type EpisodeState, initialState } from './state.ts';
@@ -61,4 +62,24 @@ let eventCounter = 0;
 export function event(fields: EventFields): EpisodeEvent {
   eventCounter += 1;
   return { eventId: `test-event-${eventCounter}`, ...fields } as EpisodeEvent;
+}
+
+/** The open CIP-INITIAL of an episode admitted Thu 2026-01-15 (EpisodeOfCare/e1), as the state holds it. */
+export function openCipInitial(overrides: Partial<Requirement> = {}): Requirement {
+  return {
+    key: 'CIP-INITIAL/1',
+    code: 'CIP-INITIAL',
+    cycle: '1',
+    ruleId: 'CIP-INITIAL',
+    title: 'Crisis Intervention Plan',
+    opensAt: Date.parse('2026-01-15T06:00:00Z'),
+    dueSoonAt: Date.parse('2026-01-27T06:00:00Z'),
+    dueAt: Date.parse('2026-01-30T05:59:59.999Z'),
+    dueDate: '2026-01-29',
+    focus: 'EpisodeOfCare/e1',
+    owner: 'Practitioner/s1',
+    stage: 'open',
+    synced: false,
+    ...overrides,
+  };
 }
