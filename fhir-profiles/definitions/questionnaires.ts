@@ -4,8 +4,7 @@
  */
 import type { Coding, Questionnaire, QuestionnaireItem, QuestionnaireItemAnswerOption } from '@medplum/fhirtypes';
 import { QUESTIONNAIRE_FOR_REQUIREMENT, type RequirementCode } from '../../workflows/vocabulary.ts';
-import { PACKAGE_VERSION } from '../canonical.ts';
-import { toName } from './terminology.ts';
+import { canonicalHeader } from './terminology.ts';
 
 type ItemOptions = Partial<Pick<QuestionnaireItem, 'required' | 'repeats' | 'readOnly'>>;
 
@@ -45,15 +44,8 @@ function questionnaire(requirement: RequirementCode, title: string, description:
   const id = url.slice(url.lastIndexOf('/') + 1);
   return {
     resourceType: 'Questionnaire',
-    id,
-    url,
-    version: PACKAGE_VERSION,
-    name: toName(id),
-    title,
-    status: 'active',
-    experimental: false,
+    ...canonicalHeader(id, url, title, description),
     subjectType: ['Patient'],
-    description,
     item: items,
   };
 }

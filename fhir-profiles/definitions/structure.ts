@@ -2,8 +2,8 @@
  * Small builders for profile differentials, so each profile reads as its constraints.
  */
 import type { ElementDefinition, ElementDefinitionConstraint, StructureDefinition } from '@medplum/fhirtypes';
-import { PACKAGE_VERSION, canonicalUrl } from '../canonical.ts';
-import { toName } from './terminology.ts';
+import { canonicalUrl } from '../canonical.ts';
+import { canonicalHeader } from './terminology.ts';
 
 const BASE = 'http://hl7.org/fhir/StructureDefinition/';
 
@@ -39,14 +39,7 @@ export interface ProfileInput {
 export function profile({ id, type, title, description, elements }: ProfileInput): StructureDefinition {
   return {
     resourceType: 'StructureDefinition',
-    id,
-    url: canonicalUrl('StructureDefinition', id),
-    version: PACKAGE_VERSION,
-    name: toName(id),
-    title,
-    status: 'active',
-    experimental: false,
-    description,
+    ...canonicalHeader(id, canonicalUrl('StructureDefinition', id), title, description),
     fhirVersion: '4.0.1',
     kind: 'resource',
     abstract: false,

@@ -115,14 +115,7 @@ function concepts<C extends string>(codes: readonly C[], table: Record<C, Concep
 function codeSystem(id: string, url: string, title: string, description: string, concept: CodeSystemConcept[]): CodeSystem {
   return {
     resourceType: 'CodeSystem',
-    id,
-    url,
-    version: PACKAGE_VERSION,
-    name: toName(id),
-    title,
-    status: 'active',
-    experimental: false,
-    description,
+    ...canonicalHeader(id, url, title, description),
     caseSensitive: true,
     valueSet: canonicalUrl('ValueSet', id),
     content: 'complete',
@@ -134,16 +127,14 @@ function codeSystem(id: string, url: string, title: string, description: string,
 function valueSet(id: string, url: string, title: string, description: string, compose: ValueSet['compose']): ValueSet {
   return {
     resourceType: 'ValueSet',
-    id,
-    url,
-    version: PACKAGE_VERSION,
-    name: toName(id),
-    title,
-    status: 'active',
-    experimental: false,
-    description,
+    ...canonicalHeader(id, url, title, description),
     compose,
   };
+}
+
+/** What every conformance resource of the package states about itself. */
+export function canonicalHeader(id: string, url: string, title: string, description: string) {
+  return { id, url, version: PACKAGE_VERSION, name: toName(id), title, status: 'active' as const, experimental: false, description };
 }
 
 /** `documentation-requirement` → `DocumentationRequirement` (a computable name). */
