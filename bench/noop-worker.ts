@@ -5,6 +5,7 @@
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { loadConfig } from '../worker/config.ts';
 import { createDataConverter, resolveCodecKeys } from '../worker/data-converter.ts';
+import { workerSizing } from '../worker/worker.ts';
 
 const config = loadConfig();
 Runtime.install({
@@ -20,6 +21,7 @@ const worker = await Worker.create({
   taskQueue: config.temporal.taskQueue,
   workflowsPath: new URL('./workflows/noop.ts', import.meta.url).pathname,
   dataConverter: createDataConverter(resolveCodecKeys(config)),
+  ...workerSizing(config.worker),
 });
 console.log('noop worker started');
 try {

@@ -8,6 +8,13 @@ describe('configuration', () => {
     expect(config.temporal.tls).toBeUndefined();
     expect(config.fhir).toEqual({ baseUrl: 'http://127.0.0.1:8103/fhir/R4', auth: { kind: 'none' } });
     expect(config.metricsBind).toBe('127.0.0.1:9464');
+    expect(config.worker).toEqual({ cachedWorkflows: 400, workflowThreads: 2, concurrentWorkflowTasks: 20, concurrentActivities: 40 });
+  });
+
+  test('worker sizing comes from the environment, whole numbers in range', () => {
+    expect(parseConfig({ WORKER_CACHED_WORKFLOWS: '1000', WORKER_WORKFLOW_THREADS: '4' }).worker).toMatchObject({ cachedWorkflows: 1000, workflowThreads: 4 });
+    expect(() => parseConfig({ WORKER_CONCURRENT_WORKFLOW_TASKS: '1' })).toThrow(/^configuration error: WORKER_CONCURRENT_WORKFLOW_TASKS: .*>=2.* \(got "1"\)$/);
+    expect(() => parseConfig({ WORKER_CACHED_WORKFLOWS: 'lots' })).toThrow(/^configuration error: WORKER_CACHED_WORKFLOWS: .* \(got "lots"\)$/);
   });
 
   test('a bad value is one line naming the variable and what is wrong', () => {

@@ -8,6 +8,23 @@ import { z } from 'zod';
 import { parseCodecKeys } from './codec-keys.ts';
 import type { CodecKey } from './payload-codec.ts';
 
+/**
+ * What one worker process holds and runs at once. An idle episode costs nothing while evicted from
+ * the cache (it is replayed when it wakes, from a history bounded by continue-as-new), so the cache
+ * size, not the number of open episodes, bounds the worker's memory.
+ */
+export interface WorkerTuning {
+  /** Workflows kept in memory between their workflow tasks (the sticky cache). */
+  cachedWorkflows: number;
+  /** Threads running workflow code. */
+  workflowThreads: number;
+  /** Workflow tasks in the worker at once; a task held past the 10 s workflow-task timeout is retried, so keep it modest. */
+  concurrentWorkflowTasks: number;
+  concurrentActivities: number;
+}
+
+export const DEFAULT_WORKER_TUNING: WorkerTuning = { cachedWorkflows: 400, workflowThreads: 2, concurrentWorkflowTasks: 20, concurrentActivities: 40 };
+
 const SECRET_VARIABLES = new Set(['TEMPORAL_API_KEY', 'FHIR_BEARER_TOKEN', 'FHIR_CLIENT_SECRET', 'CODEC_KEYS', 'CODEC_SERVER_TOKEN']);
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -41,6 +58,12 @@ export const environmentSchema = z
     FHIR_SCOPE: optionalText,
 
     AGENCY_POLICY_FILE: optionalText,
+
+    // Worker sizing (see BENCHMARKS.md for how each bounds memory and throughput).
+    WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(DEFAULT_WORKER_TUNING.cachedWorkflows),
+    WORKER_WORKFLOW_THREADS: z.coerce.number().int().min(1).max(64).default(DEFAULT_WORKER_TUNING.workflowThreads),
+    WORKER_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(1000).default(DEFAULT_WORKER_TUNING.concurrentWorkflowTasks),
+    WORKER_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1000).default(DEFAULT_WORKER_TUNING.concurrentActivities),
     METRICS_BIND: z.union([hostPort, z.literal('off')]).default('127.0.0.1:9464'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 
@@ -107,6 +130,7 @@ export interface Config {
   };
   fhir: { baseUrl: string; auth: FhirAuth };
   agencyPolicyFile?: string;
+  worker: WorkerTuning;
   metricsBind?: string;
   logLevel: Environment['LOG_LEVEL'];
   codec: {
@@ -168,6 +192,12 @@ function toConfig(env: Environment): Config {
     },
     fhir: { baseUrl: env.FHIR_BASE_URL.replace(/\/+$/, ''), auth: toFhirAuth(env) },
     agencyPolicyFile: env.AGENCY_POLICY_FILE,
+    worker: {
+      cachedWorkflows: env.WORKER_CACHED_WORKFLOWS,
+      workflowThreads: env.WORKER_WORKFLOW_THREADS,
+      concurrentWorkflowTasks: env.WORKER_CONCURRENT_WORKFLOW_TASKS,
+      concurrentActivities: env.WORKER_CONCURRENT_ACTIVITIES,
+    },
     metricsBind: env.METRICS_BIND === 'off' ? undefined : env.METRICS_BIND,
     logLevel: env.LOG_LEVEL,
     codec: {

@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     taskQueue: config.temporal.taskQueue,
     fhir: createFhirClient(config.fhir),
     dataConverter: createDataConverter(codecKeys),
+    tuning: config.worker,
   });
   logger.info('worker started', {
     taskQueue: config.temporal.taskQueue,
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
     temporalAddress: config.temporal.address,
     fhirBaseUrl: config.fhir.baseUrl,
     metrics: config.metricsBind ?? 'off',
+    ...config.worker,
     encryptionKeyId: codecKeys[0]?.id,
   });
   try {

@@ -7,6 +7,7 @@ import type { DataConverter } from '@temporalio/common';
 import { Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type { Logger, NativeConnection, WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
+import { DEFAULT_WORKER_TUNING, type WorkerTuning } from './config.ts';
 
 export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
 
@@ -19,6 +20,17 @@ export interface CareWorkerOptions {
   dataConverter?: DataConverter;
   /** Tests pass the bundle once built, so that many workers start fast. */
   workflowBundle?: { code: string };
+  tuning?: WorkerTuning;
+}
+
+/** The SDK options that size a worker; the benchmarks' no-op floor worker uses the same. */
+export function workerSizing(tuning: WorkerTuning = DEFAULT_WORKER_TUNING) {
+  return {
+    maxCachedWorkflows: tuning.cachedWorkflows,
+    workflowThreadPoolSize: tuning.workflowThreads,
+    maxConcurrentWorkflowTaskExecutions: tuning.concurrentWorkflowTasks,
+    maxConcurrentActivityTaskExecutions: tuning.concurrentActivities,
+  } as const;
 }
 
 /**
@@ -40,6 +52,7 @@ export async function createCareWorker(options: CareWorkerOptions): Promise<Work
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowBundle ?? (await bundleCareWorkflows()),
     activities: createActivities({ fhir: options.fhir }),
+    ...workerSizing(options.tuning),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
 }
