@@ -12,7 +12,7 @@
 import { figure, type Figure } from '../figures.ts';
 import type { NodeProcess } from '../stack/node-process.ts';
 import { faceToFace, inParallel, todayInAgency } from '../stack/episodes.ts';
-import { metricSum, waitUntil } from '../stack/metrics.ts';
+import { noopWorkflowTasks, tasksWritten, waitUntil } from '../stack/metrics.ts';
 import type { StartContext } from './start-throughput.ts';
 import { episodeEvent } from '../../workflows/episode/messages.ts';
 import { episodeWorkflowId } from '../../workflows/episode/input.ts';
@@ -26,16 +26,14 @@ export interface CatchUpContext extends StartContext {
 
 /** Stops the worker, wakes the workflows, starts the worker: ms until its counter (zero in the new process) reaches `count`. */
 async function drainTime(
-  metricsUrl: string,
-  name: string,
-  labels: Record<string, string>,
+  counter: () => Promise<number>,
   count: number,
   restart: (whileDown: () => Promise<void>) => Promise<NodeProcess>,
   wake: () => Promise<void>,
 ): Promise<number> {
   await restart(wake);
   const begun = performance.now();
-  await waitUntil('caught up', async () => (await metricSum(metricsUrl, name, labels).catch(() => 0)) >= count, 60 * 60_000, 250);
+  await waitUntil('caught up', async () => (await counter().catch(() => 0)) >= count, 60 * 60_000, 250);
   return performance.now() - begun;
 }
 
@@ -43,10 +41,10 @@ export async function measureCatchUp(context: CatchUpContext, episodeIds: readon
   const { client } = context.stack;
   const count = Math.min(episodeIds.length, noopIds.length);
   const today = todayInAgency();
-  const floorMs = await drainTime(context.noopMetrics, 'temporal_workflow_task_execution_latency_count', { workflow_type: 'noop' }, count, context.restartNoopWorker, () =>
+  const floorMs = await drainTime(() => noopWorkflowTasks(context.noopMetrics), count, context.restartNoopWorker, () =>
     inParallel(count, 32, (index) => client.workflow.getHandle(noopIds[index]!).signal(poke)),
   );
-  const episodesMs = await drainTime(context.careMetrics, 'temporal_activity_execution_latency_count', { activity_type: 'writeRequirementTask' }, count, context.restartCareWorker, () =>
+  const episodesMs = await drainTime(() => tasksWritten(context.careMetrics), count, context.restartCareWorker, () =>
     inParallel(count, 32, (index) => client.workflow.getHandle(episodeWorkflowId(episodeIds[index]!)).signal(episodeEvent, faceToFace(`cu-${index}`, today))),
   );
   return [

@@ -7,7 +7,7 @@
 import { figure, type Figure } from '../figures.ts';
 import type { DevStack } from '../stack/dev-stack.ts';
 import { inParallel, startEpisode, syntheticEpisode, todayInAgency } from '../stack/episodes.ts';
-import { metricSum, waitUntil } from '../stack/metrics.ts';
+import { noopWorkflowTasks, tasksWritten, waitUntil } from '../stack/metrics.ts';
 
 export const CONCURRENCY = 64;
 
@@ -33,7 +33,7 @@ async function timeStarts(count: number, start: (index: number) => Promise<unkno
 }
 
 export async function startNoops(context: StartContext, prefix: string, count: number): Promise<Timing> {
-  const counter = () => metricSum(context.noopMetrics, 'temporal_workflow_task_execution_latency_count', { workflow_type: 'noop' });
+  const counter = () => noopWorkflowTasks(context.noopMetrics);
   const before = await counter();
   return timeStarts(
     count,
@@ -44,7 +44,7 @@ export async function startNoops(context: StartContext, prefix: string, count: n
 
 /** Episodes `<prefix>-<i>` admitted today: each writes exactly one Task (CIP-INITIAL). */
 export async function startEpisodes(context: StartContext, prefix: string, count: number): Promise<Timing> {
-  const counter = () => metricSum(context.careMetrics, 'temporal_activity_execution_latency_count', { activity_type: 'writeRequirementTask' });
+  const counter = () => tasksWritten(context.careMetrics);
   const before = await counter();
   const admissionDate = todayInAgency();
   return timeStarts(

@@ -9,6 +9,20 @@ export async function metricSum(metricsUrl: string, name: string, labels: Record
   return sum;
 }
 
+/** Tasks the care worker has written: `writeRequirementTask` run as an activity or as a local activity. */
+export async function tasksWritten(metricsUrl: string): Promise<number> {
+  const labels = { activity_type: 'writeRequirementTask' };
+  const counts = await Promise.all(
+    ['temporal_activity_execution_latency_count', 'temporal_local_activity_execution_latency_count'].map((name) => metricSum(metricsUrl, name, labels)),
+  );
+  return counts[0]! + counts[1]!;
+}
+
+/** Workflow tasks the no-op floor worker has completed. */
+export function noopWorkflowTasks(metricsUrl: string): Promise<number> {
+  return metricSum(metricsUrl, 'temporal_workflow_task_execution_latency_count', { workflow_type: 'noop' });
+}
+
 /** Polls `probe` until it returns true; the elapsed milliseconds, or throws after `timeoutMs`. */
 export async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<number> {
   const started = performance.now();
