@@ -40,6 +40,8 @@ describe('FHIR errors as Temporal sees them', () => {
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect(failure.nonRetryable).toBe(false);
     expect(failure.nextRetryDelay).toBe(7000);
+    // The workflow reads the delay from the details (a failed local attempt waits for it before the activity takes over).
+    expect(failure.details).toEqual([{ retryAfterMs: 7000 }]);
     expect(failure.message).toBe('read Task/t1: FHIR server answered HTTP 503');
   });
 
@@ -47,6 +49,7 @@ describe('FHIR errors as Temporal sees them', () => {
     const failure = await failureOf(await answering(429, {}, outcome('throttled', 'slow down')));
     expect(failure.nonRetryable).toBe(false);
     expect(failure.nextRetryDelay).toBeUndefined();
+    expect(failure.details ?? []).toEqual([]);
   });
 
   test('a 400 OperationOutcome is non-retryable and carries its text', async () => {

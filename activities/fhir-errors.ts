@@ -6,6 +6,7 @@
 import { getStatus, isOperationOutcome, OperationOutcomeError, operationOutcomeToString } from '@medplum/core';
 import type { OperationOutcome } from '@medplum/fhirtypes';
 import { ApplicationFailure } from '@temporalio/activity';
+import type { RetryLater } from '../workflows/episode/activity-contract.ts';
 
 const RETRYABLE_ISSUE_CODES = new Set(['throttled', 'transient', 'timeout', 'exception', 'lock-error', 'no-store', 'incomplete']);
 
@@ -56,11 +57,14 @@ export function parseRetryAfter(value: string | null, now: number): number | und
 /** Rethrows `error` as Temporal should see it; `what` names the request (resource types and ids only). */
 export function classifyFhirError(error: unknown, what: string): never {
   if (error instanceof FhirServerUnavailable) {
+    const retryLater: RetryLater | undefined = error.retryAfterMs === undefined ? undefined : { retryAfterMs: error.retryAfterMs };
     throw ApplicationFailure.create({
       message: `${what}: ${error.message}`,
       type: 'FhirServerError',
       nonRetryable: false,
+      // The server honours it between attempts of an activity; the workflow reads the detail (a local attempt's failure hands the call on after it).
       nextRetryDelay: error.retryAfterMs,
+      details: retryLater ? [retryLater] : undefined,
     });
   }
   const outcome = outcomeOf(error);

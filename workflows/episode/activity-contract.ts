@@ -46,6 +46,15 @@ export interface EvidenceSearch {
 /** By item key: what met it (`QuestionnaireResponse/<id>`, `Encounter/<id>`, `Task/<id>`) and when (ISO). */
 export type EvidenceFound = Record<string, { reference: string; at: string }>;
 
+/**
+ * The first detail of an activity's retryable failure when the FHIR server said when to come back
+ * (`Retry-After`): the workflow cannot read `ApplicationFailure.nextRetryDelay` (it is not carried
+ * back to workflow code), so the delay also travels here.
+ */
+export interface RetryLater {
+  retryAfterMs: number;
+}
+
 export interface EpisodeActivities {
   writeRequirementTask(write: RequirementTaskWrite): Promise<RequirementTaskWritten>;
   findEvidence(search: EvidenceSearch): Promise<EvidenceFound>;

@@ -19,6 +19,12 @@ export interface EpisodeBehaviour {
   readonly closesEscalationWrittenMeanwhile: boolean;
   /** Recurring requirements are scheduled only once the start was reconciled (old: an event before it, as signal-with-start always brings, scheduled every one since admission, all overdue). */
   readonly recurringWaitsForStart: boolean;
+  /** Task writes and the start's evidence search run as a local activity first (one marker in history); a retryable failure hands the call to the ordinary activity (old: always the ordinary activity, three events and a second workflow task each). */
+  readonly writesLocallyFirst: boolean;
+  /** Wake-up timers keep running across passes of the loop, cancelled only once the wake-up moved past them (old: every pass cancelled the timer and started a new one). */
+  readonly keepsWakeUpTimer: boolean;
+  /** Search attributes are upserted only when they differ from the last upsert of the run (old: on every pass of the loop). */
+  readonly upsertsSearchAttributesOnChange: boolean;
 }
 
 export const BEHAVIOUR_PATCHES: Record<keyof EpisodeBehaviour, string> = {
@@ -29,6 +35,9 @@ export const BEHAVIOUR_PATCHES: Record<keyof EpisodeBehaviour, string> = {
   dischargedStartLooksForDischargePlanOnly: 'discharged-start-looks-for-discharge-plan-only',
   closesEscalationWrittenMeanwhile: 'closes-escalation-written-meanwhile',
   recurringWaitsForStart: 'recurring-waits-for-start',
+  writesLocallyFirst: 'writes-locally-first',
+  keepsWakeUpTimer: 'keeps-wake-up-timer',
+  upsertsSearchAttributesOnChange: 'upserts-search-attributes-on-change',
 };
 
 export const CURRENT_BEHAVIOUR: EpisodeBehaviour = {
@@ -39,6 +48,9 @@ export const CURRENT_BEHAVIOUR: EpisodeBehaviour = {
   dischargedStartLooksForDischargePlanOnly: true,
   closesEscalationWrittenMeanwhile: true,
   recurringWaitsForStart: true,
+  writesLocallyFirst: true,
+  keepsWakeUpTimer: true,
+  upsertsSearchAttributesOnChange: true,
 };
 export const LEGACY_BEHAVIOUR: EpisodeBehaviour = {
   reassignOnlyOnChange: false,
@@ -48,4 +60,7 @@ export const LEGACY_BEHAVIOUR: EpisodeBehaviour = {
   dischargedStartLooksForDischargePlanOnly: false,
   closesEscalationWrittenMeanwhile: false,
   recurringWaitsForStart: false,
+  writesLocallyFirst: false,
+  keepsWakeUpTimer: false,
+  upsertsSearchAttributesOnChange: false,
 };

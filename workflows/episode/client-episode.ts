@@ -11,28 +11,45 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { EpisodeActivities } from './activity-contract.ts';
+import type { EpisodeActivities, EvidenceFound, EvidenceSearch, RequirementTaskWrite, RequirementTaskWritten } from './activity-contract.ts';
 import { applyEvent, isDuplicate } from './apply-event.ts';
 import { carryOver } from './carry-over.ts';
 import { escalationClosedMeanwhile } from './requirements.ts';
 import { BEHAVIOUR_PATCHES, type EpisodeBehaviour } from './behaviour.ts';
 import { type EpisodeEvent, parseEpisodeEvent } from './events.ts';
 import { type EpisodeConfig, type EpisodeInput, episodeInputSchema } from './input.ts';
+import { LOCAL_ATTEMPT, locallyFirst } from './local-first.ts';
 import { episodeEvent, type EventReceipt, getState, recordEvent } from './messages.ts';
 import { evidenceSearchFor, reconcile, startDeadlines } from './reconcile.ts';
 import { nextWakeUp, tick } from './schedule.ts';
 import { type EpisodeState, initialState } from './state.ts';
 import { currentDetailsOf, searchAttributesOf } from './view.ts';
+import { wakeUpTimers } from './wake-up-timer.ts';
 
 const { writeRequirementTask, findEvidence } = proxyActivities<EpisodeActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
+const local = proxyLocalActivities<EpisodeActivities>(LOCAL_ATTEMPT);
+
+/** A Task write: a local activity first when the behaviour says so (see local-first.ts). */
+function writeTask(write: RequirementTaskWrite, locally: boolean): Promise<RequirementTaskWritten> {
+  if (!locally) return writeRequirementTask(write);
+  const what = `Task ${write.requirement.key} ${write.requirement.stage}`;
+  return locallyFirst(() => local.writeRequirementTask.executeWithOptions({ summary: what }, [write]), () => writeRequirementTask(write), what);
+}
+
+function searchEvidence(search: EvidenceSearch, locally: boolean): Promise<EvidenceFound> {
+  if (!locally) return findEvidence(search);
+  const what = `evidence for ${search.items.length} requirement(s)`;
+  return locallyFirst(() => local.findEvidence.executeWithOptions({ summary: what }, [search]), () => findEvidence(search), what);
+}
 
 export interface EpisodeResult {
   episodeOfCare: string;
@@ -81,11 +98,13 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
     const now = Date.now();
     const deadlines = startDeadlines(state, now, behaviour);
     const search = evidenceSearchFor(state, deadlines, now);
-    const found = search ? await findEvidence(search) : {};
+    const found = search ? await searchEvidence(search, behaviour.writesLocallyFirst) : {};
     // Read `state` only after the await: events may have been applied meanwhile.
     state = reconcile(state, deadlines, found, Date.now(), behaviour);
   }
 
+  const timers = wakeUpTimers();
+  let upserted: string | undefined;
   for (;;) {
     dirty = false;
     state = tick(state, Date.now(), behaviour);
@@ -98,7 +117,8 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
       return continueAsNew<typeof clientEpisode>(input, carryOver(state, Date.now()));
     }
     const wakeUp = nextWakeUp(state, Date.now());
-    if (wakeUp) await condition(() => dirty, Math.max(1, wakeUp.at - Date.now()), { summary: wakeUp.summary });
+    if (behaviour.keepsWakeUpTimer) await timers.sleepUntil(wakeUp, () => dirty);
+    else if (wakeUp) await condition(() => dirty, Math.max(1, wakeUp.at - Date.now()), { summary: wakeUp.summary });
     else await condition(() => dirty);
   }
 
@@ -116,7 +136,7 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
       const requirement = state.requirements[key]!;
       const written = JSON.stringify(requirement);
       const escalated = requirement.escalates ? state.requirements[requirement.escalates] : undefined;
-      const result = await writeRequirementTask({
+      const write: RequirementTaskWrite = {
         patient: state.config.patient,
         episodeOfCare: state.config.episodeOfCare,
         carePlan: state.config.carePlan,
@@ -124,7 +144,8 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
         requirement,
         escalatedTaskId: escalated?.taskId,
         now: Date.now(),
-      });
+      };
+      const result = await writeTask(write, behaviour.writesLocallyFirst);
       // Handlers may have changed the requirement while the write was in flight: then it stays unsynced.
       const current =
         state.requirements[key] ??
@@ -154,8 +175,14 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
     )?.key;
   }
 
+  /** Current details on every pass (they are no history event); search attributes when they changed. */
   function publishView(): void {
-    upsertSearchAttributes(searchAttributesOf(state));
+    const attributes = searchAttributesOf(state);
+    const key = JSON.stringify(attributes);
+    if (key !== upserted || !behaviour.upsertsSearchAttributesOnChange) {
+      upsertSearchAttributes(attributes);
+      upserted = key;
+    }
     setCurrentDetails(currentDetailsOf(state, Date.now()));
   }
 

@@ -6,49 +6,51 @@
 import { z } from 'zod';
 import { CONTACT_KINDS, REQUIREMENT_CODES } from '../vocabulary.ts';
 import { localDateSchema, practitionerReference } from './input.ts';
+import { lazily } from './lazy.ts';
 
-const id = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'not a FHIR logical id');
-const eventId = z.string().min(1).max(200);
-const instant = z.iso.datetime({ offset: true });
-const requirementCode = z.enum(REQUIREMENT_CODES);
-
-export const episodeEventSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('hospital-admission'), eventId, encounterId: id, admittedOn: localDateSchema }),
-  z.strictObject({ type: z.literal('hospital-release'), eventId, encounterId: id, releasedOn: localDateSchema }),
-  z.strictObject({
-    type: z.literal('contact-recorded'),
-    eventId,
-    encounterId: id,
-    kind: z.enum(CONTACT_KINDS),
-    date: localDateSchema,
-  }),
-  z.strictObject({
-    type: z.literal('document-completed'),
-    eventId,
-    requirement: requirementCode,
-    /** Which occurrence; without it the earliest open one of that requirement. */
-    cycle: z.string().min(1).max(64).optional(),
-    questionnaireResponseId: id,
-    completedAt: instant,
-  }),
-  z.strictObject({
-    type: z.literal('task-changed'),
-    eventId,
-    taskId: id,
-    status: z.enum(['ready', 'in-progress', 'completed', 'cancelled']),
-    owner: practitionerReference.optional(),
-    /** When the Task was completed in the EHR (`executionPeriod.end`, else `lastModified`). */
-    at: instant,
-  }),
-  z.strictObject({ type: z.literal('staff-reassigned'), eventId, role: z.enum(['specialist', 'supervisor']), practitioner: practitionerReference }),
-  z.strictObject({
-    type: z.literal('assessment-completed'),
-    eventId,
-    date: localDateSchema,
-    questionnaireResponseId: id.optional(),
-  }),
-  z.strictObject({ type: z.literal('program-discharge'), eventId, date: localDateSchema }),
-]);
+export const episodeEventSchema = lazily(() => {
+  const id = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'not a FHIR logical id');
+  const eventId = z.string().min(1).max(200);
+  const instant = z.iso.datetime({ offset: true });
+  const requirementCode = z.enum(REQUIREMENT_CODES);
+  return z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('hospital-admission'), eventId, encounterId: id, admittedOn: localDateSchema }),
+    z.strictObject({ type: z.literal('hospital-release'), eventId, encounterId: id, releasedOn: localDateSchema }),
+    z.strictObject({
+      type: z.literal('contact-recorded'),
+      eventId,
+      encounterId: id,
+      kind: z.enum(CONTACT_KINDS),
+      date: localDateSchema,
+    }),
+    z.strictObject({
+      type: z.literal('document-completed'),
+      eventId,
+      requirement: requirementCode,
+      /** Which occurrence; without it the earliest open one of that requirement. */
+      cycle: z.string().min(1).max(64).optional(),
+      questionnaireResponseId: id,
+      completedAt: instant,
+    }),
+    z.strictObject({
+      type: z.literal('task-changed'),
+      eventId,
+      taskId: id,
+      status: z.enum(['ready', 'in-progress', 'completed', 'cancelled']),
+      owner: practitionerReference.optional(),
+      /** When the Task was completed in the EHR (`executionPeriod.end`, else `lastModified`). */
+      at: instant,
+    }),
+    z.strictObject({ type: z.literal('staff-reassigned'), eventId, role: z.enum(['specialist', 'supervisor']), practitioner: practitionerReference }),
+    z.strictObject({
+      type: z.literal('assessment-completed'),
+      eventId,
+      date: localDateSchema,
+      questionnaireResponseId: id.optional(),
+    }),
+    z.strictObject({ type: z.literal('program-discharge'), eventId, date: localDateSchema }),
+  ]);
+});
 
 export type EpisodeEvent = z.infer<typeof episodeEventSchema>;
 

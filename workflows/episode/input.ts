@@ -4,27 +4,31 @@
  */
 import { z } from 'zod';
 import { agencyPolicySchema } from '../rules/index.ts';
+import { lazily } from './lazy.ts';
 
+// Built on first use (lazy.ts): module code runs once per workflow in the sandbox.
 const reference = (type: string) =>
   z.string().regex(new RegExp(`^${type}/[A-Za-z0-9\\-.]{1,64}$`), `not a ${type} reference (${type}/<id>)`);
-export const localDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'not a date (YYYY-MM-DD)');
-export const practitionerReference = z
-  .string()
-  .regex(/^(Practitioner|PractitionerRole)\/[A-Za-z0-9\-.]{1,64}$/, 'not a Practitioner or PractitionerRole reference');
+export const localDateSchema = lazily(() => z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'not a date (YYYY-MM-DD)'));
+export const practitionerReference = lazily(() =>
+  z.string().regex(/^(Practitioner|PractitionerRole)\/[A-Za-z0-9\-.]{1,64}$/, 'not a Practitioner or PractitionerRole reference'),
+);
 
-export const episodeInputSchema = z.strictObject({
-  patient: reference('Patient'),
-  episodeOfCare: reference('EpisodeOfCare'),
-  carePlan: reference('CarePlan').optional(),
-  specialist: practitionerReference,
-  supervisor: practitionerReference,
-  agency: reference('Organization'),
-  admissionDate: localDateSchema,
-  /** Agency overrides of the defaults of requirements.md; `{}` is the documented policy. */
-  policy: agencyPolicySchema.prefault({}),
-  /** Continue-as-new once a run's history reaches this many events (or the server suggests it). */
-  historyEventsPerRun: z.int().min(200).max(10_000).default(1500),
-});
+export const episodeInputSchema = lazily(() =>
+  z.strictObject({
+    patient: reference('Patient'),
+    episodeOfCare: reference('EpisodeOfCare'),
+    carePlan: reference('CarePlan').optional(),
+    specialist: practitionerReference,
+    supervisor: practitionerReference,
+    agency: reference('Organization'),
+    admissionDate: localDateSchema,
+    /** Agency overrides of the defaults of requirements.md; `{}` is the documented policy. */
+    policy: agencyPolicySchema.prefault({}),
+    /** Continue-as-new once a run's history reaches this many events (or the server suggests it). */
+    historyEventsPerRun: z.int().min(200).max(10_000).default(1500),
+  }),
+);
 
 export type EpisodeInput = z.input<typeof episodeInputSchema>;
 export type EpisodeConfig = z.output<typeof episodeInputSchema>;

@@ -1,0 +1,47 @@
+/**
+ * FHIR calls made as a local activity first: the call runs inside the workflow task that needs it
+ * and leaves one marker in history, where an ordinary activity leaves three events and a second
+ * workflow task. Only the fast path is local. A retryable failure (FHIR down, slow, busy, or an
+ * answer that is not FHIR) hands the call to the ordinary activity, as before the change: its
+ * retries are the server's (honouring `Retry-After`), the Web UI lists it as pending with its
+ * attempts and last failure, and it never holds the workflow task open while FHIR is away. A
+ * failure that can never succeed fails the workflow as the ordinary activity's does.
+ */
+import { ActivityFailure, ApplicationFailure, CancelledFailure, type LocalActivityOptions, sleep } from '@temporalio/workflow';
+import type { RetryLater } from './activity-contract.ts';
+
+/** One attempt, far below the workflow task timeout (10 s): a write takes milliseconds, one that does not is handed on. */
+export const LOCAL_ATTEMPT = {
+  startToCloseTimeout: '5 seconds',
+  // Retrying is the ordinary activity's job: server-side backoff, visible while it lasts, and the
+  // workflow keeps taking events meanwhile. With one attempt `localRetryThreshold` never applies.
+  retry: { maximumAttempts: 1 },
+} satisfies LocalActivityOptions;
+
+/** The FHIR server's `Retry-After` carried by a failure (see `RetryLater`), in ms. */
+export function retryAfterOf(failure: unknown): number | undefined {
+  if (!(failure instanceof ApplicationFailure)) return undefined;
+  const detail = failure.details?.[0] as Partial<RetryLater> | undefined;
+  return typeof detail?.retryAfterMs === 'number' && detail.retryAfterMs > 0 ? detail.retryAfterMs : undefined;
+}
+
+/** Whether the ordinary activity may still succeed where the local attempt failed: not when the failure is final or the workflow was cancelled. */
+export function worthHandingOn(error: unknown): error is ActivityFailure {
+  if (!(error instanceof ActivityFailure) || error.cause instanceof CancelledFailure) return false;
+  return !(error.cause instanceof ApplicationFailure && error.cause.nonRetryable);
+}
+
+/**
+ * `local()` once; when it fails retryably, `ordinary()` (after the FHIR server's `Retry-After`,
+ * if it gave one). Both must be the same idempotent call.
+ */
+export async function locallyFirst<R>(local: () => Promise<R>, ordinary: () => Promise<R>, what: string): Promise<R> {
+  try {
+    return await local();
+  } catch (error) {
+    if (!worthHandingOn(error)) throw error;
+    const retryAfterMs = retryAfterOf(error.cause);
+    if (retryAfterMs !== undefined) await sleep(retryAfterMs, { summary: `FHIR server asked to retry later: ${what}` });
+    return ordinary();
+  }
+}
