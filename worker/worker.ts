@@ -11,6 +11,15 @@ import { DEFAULT_WORKER_TUNING, type WorkerTuning } from './config.ts';
 
 export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
 
+/**
+ * Evaluated once per workflow thread and shared by every workflow on it, instead of once per
+ * workflow (the sandbox gives each workflow fresh module instances): the pure deadline rules and
+ * the libraries they load (zod, date-fns, @date-fns/tz). Their module state is only caches of pure
+ * functions (holidays per year, zone offsets), which every workflow may share without affecting
+ * determinism. Nothing that touches workflow APIs or holds per-workflow state belongs here.
+ */
+export const SHARED_WORKFLOW_MODULES = [new URL('../workflows/rules/index.ts', import.meta.url).pathname];
+
 export interface CareWorkerOptions {
   connection: NativeConnection;
   namespace: string;
@@ -41,6 +50,7 @@ export function bundleCareWorkflows(logger: Logger = Runtime.instance().logger):
   const ignore = (): void => undefined;
   return bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
+    preloadModules: SHARED_WORKFLOW_MODULES,
     logger: { log: ignore, trace: ignore, debug: ignore, info: ignore, warn: logger.warn.bind(logger), error: logger.error.bind(logger) },
   });
 }
