@@ -2,6 +2,8 @@
  * The care-episode worker: our workflows and FHIR activities on one task queue.
  * `main.ts` runs it as a process; integration tests run the very same worker in-process.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { MedplumClient } from '@medplum/core';
 import type { DataConverter } from '@temporalio/common';
 import { Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
@@ -55,12 +57,21 @@ export function bundleCareWorkflows(logger: Logger = Runtime.instance().logger):
   });
 }
 
+const BUNDLE_SCRIPT = new URL('./bundle-workflows.ts', import.meta.url).pathname;
+
+/** The same bundle, built by a child process (`bundle-workflows.ts`) so that webpack's memory is not kept by the worker. */
+export async function bundleCareWorkflowsApart(logger: Logger = Runtime.instance().logger): Promise<{ code: string }> {
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, [BUNDLE_SCRIPT], { maxBuffer: 256 * 2 ** 20, encoding: 'utf8' });
+  if (stderr.trim()) logger.warn('workflow bundler', { output: stderr.trim() });
+  return { code: stdout };
+}
+
 export async function createCareWorker(options: CareWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowBundle: options.workflowBundle ?? (await bundleCareWorkflows()),
+    workflowBundle: options.workflowBundle ?? (await bundleCareWorkflowsApart()),
     activities: createActivities({ fhir: options.fhir }),
     ...workerSizing(options.tuning),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
