@@ -2,7 +2,7 @@
  * A real stack for episode tests: Temporal's time-skipping server, the embedded FHIR server (which
  * validates every Task write against our package) and the care worker with its real activities.
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MedplumClient } from '@medplum/core';
@@ -10,6 +10,8 @@ import type { Task } from '@medplum/fhirtypes';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { temporal } from '@temporalio/proto';
+import { DefaultPayloadConverter, type Payload } from '@temporalio/common';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
@@ -20,6 +22,7 @@ import { createCareWorker, WORKFLOWS_PATH } from '../../worker/worker.ts';
 import { startOfLocalDay } from '../../workflows/rules/index.ts';
 import { CARE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.ts';
 import { TASK_IDENTIFIER_SYSTEM, TASK_STATUS_SYSTEM } from '../../workflows/vocabulary.ts';
+import { BEHAVIOUR_PATCHES } from '../../workflows/episode/behaviour.ts';
 import type { EpisodeInput } from '../../workflows/episode/input.ts';
 import { episodeStartOptions } from '../../workflows/episode/start-options.ts';
 import { recordEvent, type EpisodeEventInput } from '../../workflows/episode/messages.ts';
@@ -39,7 +42,8 @@ export interface Stack {
 
 let bundle: { code: string } | undefined;
 
-export async function startStack(): Promise<Stack> {
+/** `fetch`: what the worker's FHIR client sends its requests through (a test may make it fail). */
+export async function startStack(options: { fetch?: typeof fetch } = {}): Promise<Stack> {
   const env = await createTimeSkippingEnvironment();
   // The server skips time whenever nothing runs unless locked; tests move the clock only through `skipTo`.
   await env.connection.testService?.lockTimeSkipping({});
@@ -49,8 +53,9 @@ export async function startStack(): Promise<Stack> {
   });
   const fhirServer = await startFhirServer({ dataDir: mkdtempSync(join(tmpdir(), 'episode-fhir-')) });
   const fhir = createFhirClient({ baseUrl: fhirServer.baseUrl, auth: { kind: 'none' } });
+  const workerFhir = options.fetch ? createFhirClient({ baseUrl: fhirServer.baseUrl, auth: { kind: 'none' } }, options.fetch) : fhir;
   bundle ??= await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
-  const worker = await createCareWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, fhir, workflowBundle: bundle });
+  const worker = await createCareWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, fhir: workerFhir, workflowBundle: bundle });
   const workerRun = worker.run();
   return {
     env,
@@ -151,4 +156,48 @@ export async function historyLengths(env: TestWorkflowEnvironment, workflowId: s
     runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
   return lengths;
+}
+
+const payloads = new DefaultPayloadConverter();
+const decoded = (payload: Payload | null | undefined): unknown => (payload ? payloads.fromPayload(payload) : undefined);
+
+/** The summary the Web UI shows for a timer, an activity or a local activity's marker. */
+export function summaryOf(event: HistoryEvent): string | undefined {
+  return decoded(event.userMetadata?.summary) as string | undefined;
+}
+
+/** What a local activity's marker records: its activity type, and whether it failed. */
+export function localActivityOf(event: HistoryEvent): { activityType: string; failed: boolean } | undefined {
+  const marker = event.markerRecordedEventAttributes;
+  if (marker?.markerName !== 'core_local_activity') return undefined;
+  const data = decoded(marker.details?.data?.payloads?.[0]) as { activity_type?: string } | undefined;
+  return { activityType: data?.activity_type ?? '', failed: Boolean(marker.failure) };
+}
+
+/** Task writes in a history: ordinary activities scheduled plus local ones completed. */
+export function taskWrites(events: HistoryEvent[]): number {
+  return events.filter(
+    (event) =>
+      event.activityTaskScheduledEventAttributes?.activityType?.name === 'writeRequirementTask' ||
+      (localActivityOf(event)?.activityType === 'writeRequirementTask' && !localActivityOf(event)?.failed),
+  ).length;
+}
+
+/** The episode's own search attributes of an upsert (the SDK's TemporalChangeVersion upserts for patches left out), decoded. */
+export function upsertedAttributes(event: HistoryEvent): Record<string, unknown> | undefined {
+  const fields = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+  if (!fields) return undefined;
+  const own = Object.entries(fields).filter(([key]) => key !== 'TemporalChangeVersion');
+  return own.length > 0 ? Object.fromEntries(own.map(([key, payload]) => [key, decoded(payload)])) : undefined;
+}
+
+/**
+ * Writes a history as a fixture for the replay test when RECORD_HISTORIES is set, named after the
+ * newest behaviour patch it was recorded with (`<name>.<patch id>-run<n>.json`). Never replaces
+ * one: a fixture recorded by older code must keep replaying, so new behaviour gets new fixtures.
+ */
+export function recordFixture(name: string, history: unknown, run = 1): void {
+  const newestPatch = Object.values(BEHAVIOUR_PATCHES).at(-1);
+  const file = new URL(`../fixtures/histories/${name}.${newestPatch}-run${run}.json`, import.meta.url);
+  if (process.env.RECORD_HISTORIES && !existsSync(file)) writeFileSync(file, historyToJSON(history as Parameters<typeof historyToJSON>[0]));
 }

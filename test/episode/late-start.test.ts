@@ -5,10 +5,9 @@
  * on: a restated specialist changes nothing, and a review completed early meets its review and
  * its crisis plan review when they open.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { QuestionnaireResponse } from '@medplum/fhirtypes';
 import type { WorkflowHandle } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { episodeEvent, getState, type EpisodeEventInput } from '../../workflows/episode/messages.ts';
 import { episodeStartOptions } from '../../workflows/episode/start-options.ts';
@@ -17,9 +16,8 @@ import { startDeadlines } from '../../workflows/episode/reconcile.ts';
 import { initialState } from '../../workflows/episode/state.ts';
 import { episodeInputSchema } from '../../workflows/episode/input.ts';
 import { WORKER_SOURCE } from '../../workflows/vocabulary.ts';
-import { episodeInput, episodeTasks, localNoon, send, skipTo, startStack, type Stack, TASK_QUEUE, taskRows } from './harness.ts';
+import { episodeInput, episodeTasks, localNoon, send, skipTo, startStack, type Stack, TASK_QUEUE, taskRows, taskWrites, recordFixture } from './harness.ts';
 
-const FIXTURE = new URL('../fixtures/histories/late-start-signal-with-start-run1.json', import.meta.url);
 let stack: Stack;
 
 beforeAll(async () => {
@@ -36,8 +34,7 @@ async function responseInFhir(example: string, fields: Partial<QuestionnaireResp
   return stack.fhir.createResource({ ...resource, id: undefined, subject: { reference: patient }, ...fields });
 }
 
-const activitiesScheduled = async (handle: WorkflowHandle) =>
-  (await handle.fetchHistory()).events?.filter((event) => event.activityTaskScheduledEventAttributes).length ?? 0;
+const writesOf = async (handle: WorkflowHandle) => taskWrites((await handle.fetchHistory()).events ?? []);
 
 test('a late start finds the crisis plan and the last review in FHIR, opens the annual cycle overdue and escalated', { timeout: 300_000 }, async () => {
   const plan = await responseInFhir('crisis-intervention-plan', { authored: '2036-01-27T10:00:00-06:00' });
@@ -77,10 +74,10 @@ test('a late start finds the crisis plan and the last review in FHIR, opens the 
   expect(state.requirements['QR/2037-04-15']?.stage).toBe('scheduled');
 
   // The intake restates the specialist with every EpisodeOfCare version: no Task is re-written for it.
-  const before = await activitiesScheduled(handle);
+  const before = await writesOf(handle);
   await send(handle, { type: 'staff-reassigned', eventId: 'EpisodeOfCare/late1/_history/7', role: 'specialist', practitioner: 'Practitioner/specialist-1' });
   await skipTo(stack.env, localNoon('2037-02-11'));
-  expect(await activitiesScheduled(handle)).toBe(before);
+  expect(await writesOf(handle)).toBe(before);
 
   // A review completed early for its cycle waits for it, then meets it and its crisis plan review.
   await skipTo(stack.env, localNoon('2037-02-20'));
@@ -98,7 +95,7 @@ test('a late start finds the crisis plan and the last review in FHIR, opens the 
   expect(rows['CIP-REVIEW/2037-04-15']).toEqual(met('2037-04-15', 'QuestionnaireResponse/qr-early'));
 
   // A history with this code's patch markers, for the replay test; recorded once, never replaced.
-  if (process.env.RECORD_HISTORIES && !existsSync(FIXTURE)) writeFileSync(FIXTURE, historyToJSON(await handle.fetchHistory()));
+  recordFixture('late-start-signal-with-start', await handle.fetchHistory());
 });
 
 test('an episode the intake starts with its discharge looks only for its Discharge Plan, finds it and ends', { timeout: 120_000 }, async () => {

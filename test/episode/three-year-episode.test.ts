@@ -6,12 +6,10 @@
  * program discharge on 2037-12-28 with its Discharge Plan. Also the worked examples that fall in
  * 2037 (2026's calendar): the note for a contact on Fri 07-03 and the post-hospital contact.
  */
-import { writeFileSync } from 'node:fs';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { EpisodeEventInput } from '../../workflows/episode/messages.ts';
 import { getState } from '../../workflows/episode/messages.ts';
-import { episodeInput, historyLengths, localNoon, send, skipTo, startEpisode, startStack, type Stack, taskRows } from './harness.ts';
+import { episodeInput, historyLengths, localNoon, recordFixture, send, skipTo, startEpisode, startStack, type Stack, taskRows } from './harness.ts';
 
 /** Continue-as-new after this many events, so three years take several runs; each stays under HISTORY_BOUND. */
 const HISTORY_EVENTS_PER_RUN = 300;
@@ -159,10 +157,11 @@ test('three years: exactly the expected Tasks, due dates, statuses and outcomes;
   expect(lengths.length).toBeGreaterThan(2);
   for (const length of lengths) expect(length).toBeLessThan(HISTORY_BOUND);
 
+  // Every run's history for the replay test, beside those recorded by older code (never replaced).
   if (process.env.RECORD_HISTORIES) {
     for (let runId: string | undefined = handle.firstExecutionRunId, run = 1; runId; run++) {
       const history: Awaited<ReturnType<typeof handle.fetchHistory>> = await stack.env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
-      writeFileSync(new URL(`../fixtures/histories/three-year-episode-run${run}.json`, import.meta.url), historyToJSON(history));
+      recordFixture('three-year-episode', history, run);
       runId = history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
     }
   }

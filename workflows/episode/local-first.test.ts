@@ -9,12 +9,17 @@ describe('a failed local attempt', () => {
     expect(worthHandingOn(failed(ApplicationFailure.retryable('FHIR server answered HTTP 503', 'FhirServerError')))).toBe(true);
     expect(worthHandingOn(failed(new TimeoutFailure('timed out', undefined, TimeoutType.START_TO_CLOSE)))).toBe(true);
     expect(worthHandingOn(failed(ApplicationFailure.create({ message: 'fetch failed', type: 'TypeError' })))).toBe(true);
+    // A local activity's failure reaches the workflow as it is, not wrapped.
+    expect(worthHandingOn(ApplicationFailure.retryable('FHIR server answered HTTP 503', 'FhirServerError'))).toBe(true);
+    expect(worthHandingOn(new TimeoutFailure('timed out', undefined, TimeoutType.START_TO_CLOSE))).toBe(true);
   });
 
   test('is not handed on when it can never succeed or the workflow was cancelled', () => {
     expect(worthHandingOn(failed(ApplicationFailure.nonRetryable('HTTP 400: Task.owner missing', 'FhirRequestRejected')))).toBe(false);
     expect(worthHandingOn(failed(new CancelledFailure('cancelled')))).toBe(false);
-    expect(worthHandingOn(new Error('not an activity failure'))).toBe(false);
+    expect(worthHandingOn(ApplicationFailure.nonRetryable('HTTP 422', 'FhirRequestRejected'))).toBe(false);
+    expect(worthHandingOn(new CancelledFailure('cancelled'))).toBe(false);
+    expect(worthHandingOn(new Error('a bug in workflow code'))).toBe(false);
   });
 
   test("waits for the FHIR server's Retry-After, carried in the failure's details", () => {

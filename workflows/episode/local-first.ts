@@ -7,7 +7,7 @@
  * attempts and last failure, and it never holds the workflow task open while FHIR is away. A
  * failure that can never succeed fails the workflow as the ordinary activity's does.
  */
-import { ActivityFailure, ApplicationFailure, CancelledFailure, type LocalActivityOptions, sleep } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, type LocalActivityOptions, sleep, TimeoutFailure } from '@temporalio/workflow';
 import type { RetryLater } from './activity-contract.ts';
 
 /** One attempt, far below the workflow task timeout (10 s): a write takes milliseconds, one that does not is handed on. */
@@ -25,10 +25,16 @@ export function retryAfterOf(failure: unknown): number | undefined {
   return typeof detail?.retryAfterMs === 'number' && detail.retryAfterMs > 0 ? detail.retryAfterMs : undefined;
 }
 
-/** Whether the ordinary activity may still succeed where the local attempt failed: not when the failure is final or the workflow was cancelled. */
-export function worthHandingOn(error: unknown): error is ActivityFailure {
-  if (!(error instanceof ActivityFailure) || error.cause instanceof CancelledFailure) return false;
-  return !(error.cause instanceof ApplicationFailure && error.cause.nonRetryable);
+/** The failure of a local attempt: the SDK rejects with it as it is, or (ordinary activities) wrapped in an ActivityFailure. */
+function failureOf(error: unknown): unknown {
+  return error instanceof ActivityFailure ? error.cause : error;
+}
+
+/** Whether the ordinary activity may still succeed where the local attempt failed: a retryable failure or a timeout, not a final failure or a cancellation. */
+export function worthHandingOn(error: unknown): boolean {
+  const failure = failureOf(error);
+  if (failure instanceof ApplicationFailure) return !failure.nonRetryable;
+  return failure instanceof TimeoutFailure;
 }
 
 /**
@@ -40,7 +46,7 @@ export async function locallyFirst<R>(local: () => Promise<R>, ordinary: () => P
     return await local();
   } catch (error) {
     if (!worthHandingOn(error)) throw error;
-    const retryAfterMs = retryAfterOf(error.cause);
+    const retryAfterMs = retryAfterOf(failureOf(error));
     if (retryAfterMs !== undefined) await sleep(retryAfterMs, { summary: `FHIR server asked to retry later: ${what}` });
     return ordinary();
   }
