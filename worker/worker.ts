@@ -13,14 +13,6 @@ import { DEFAULT_WORKER_TUNING, type WorkerTuning } from './config.ts';
 
 export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
 
-/**
- * Evaluated once per workflow thread and shared by every workflow on it, instead of once per
- * workflow (the sandbox gives each workflow fresh module instances): the pure deadline rules and
- * the libraries they load (zod, date-fns, @date-fns/tz). Their module state is only caches of pure
- * functions (holidays per year, zone offsets), which every workflow may share without affecting
- * determinism. Nothing that touches workflow APIs or holds per-workflow state belongs here.
- */
-export const SHARED_WORKFLOW_MODULES = [new URL('../workflows/rules/index.ts', import.meta.url).pathname];
 
 export interface CareWorkerOptions {
   connection: NativeConnection;
@@ -45,14 +37,16 @@ export function workerSizing(tuning: WorkerTuning = DEFAULT_WORKER_TUNING) {
 }
 
 /**
- * Bundles our workflow code for the sandbox. Webpack's statistics (many lines, at info level) are
+ * Bundles our workflow code for the sandbox. (Not `preloadModules`: the SDK deep-freezes preloaded
+ * modules, and zod installs prototype members lazily and @date-fns/tz caches in plain objects;
+ * preloading the rules failed every episode with "Cannot define property prefault, object is not
+ * extensible".) Webpack's statistics (many lines, at info level) are
  * dropped; its warnings and errors reach the runtime's logger.
  */
 export function bundleCareWorkflows(logger: Logger = Runtime.instance().logger): Promise<WorkflowBundle> {
   const ignore = (): void => undefined;
   return bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
-    preloadModules: SHARED_WORKFLOW_MODULES,
     logger: { log: ignore, trace: ignore, debug: ignore, info: ignore, warn: logger.warn.bind(logger), error: logger.error.bind(logger) },
   });
 }

@@ -14,11 +14,11 @@ import { DefaultPayloadConverter, type Payload } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { startFhirServer, type RunningFhirServer } from '../../fhir-server/server.ts';
 import { createTimeSkippingEnvironment } from '../../local-stack/time-skipping.ts';
 import { createFhirClient } from '../../worker/fhir-client.ts';
-import { createCareWorker, WORKFLOWS_PATH } from '../../worker/worker.ts';
+import { bundleCareWorkflows, createCareWorker } from '../../worker/worker.ts';
 import { startOfLocalDay } from '../../workflows/rules/index.ts';
 import { CARE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.ts';
 import { TASK_IDENTIFIER_SYSTEM, TASK_STATUS_SYSTEM } from '../../workflows/vocabulary.ts';
@@ -54,7 +54,7 @@ export async function startStack(options: { fetch?: typeof fetch } = {}): Promis
   const fhirServer = await startFhirServer({ dataDir: mkdtempSync(join(tmpdir(), 'episode-fhir-')) });
   const fhir = createFhirClient({ baseUrl: fhirServer.baseUrl, auth: { kind: 'none' } });
   const workerFhir = options.fetch ? createFhirClient({ baseUrl: fhirServer.baseUrl, auth: { kind: 'none' } }, options.fetch) : fhir;
-  bundle ??= await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  bundle ??= await bundleCareWorkflows(quietLogger);
   const worker = await createCareWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, fhir: workerFhir, workflowBundle: bundle });
   const workerRun = worker.run();
   return {
