@@ -17,8 +17,12 @@ export interface WorkerProcessOptions {
   extraEnv?: Record<string, string>;
 }
 
+/** `WORKER_*` sizing variables of the bench's own environment reach both workers, e.g. `WORKER_WORKFLOW_THREADS=1 npm run bench`. */
+const workerSizingEnv = () => Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('WORKER_') && entry[1] !== undefined));
+
 function workerEnv(options: WorkerProcessOptions): Record<string, string> {
   return {
+    ...workerSizingEnv(),
     TEMPORAL_ADDRESS: options.temporalAddress,
     TEMPORAL_TASK_QUEUE: options.taskQueue,
     FHIR_BASE_URL: options.fhirBaseUrl,
