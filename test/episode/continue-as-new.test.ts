@@ -91,6 +91,7 @@ test('closed requirements older than 90 days are left behind at continue-as-new;
 
   // Even under a steady stream of events each run stays near its bound: Task writes yield to continue-as-new.
   const lengths = await historyLengths(stack.env, handle.workflowId, handle.firstExecutionRunId);
-  expect(lengths.length).toBeGreaterThanOrEqual(3);
+  // (Two runs since an event costs about 7 history events rather than 14: writes are local, timers kept.)
+  expect(lengths.length).toBeGreaterThanOrEqual(2);
   for (const length of lengths) expect(length).toBeLessThan(260);
 });

@@ -12,7 +12,7 @@ import { getState } from '../../workflows/episode/messages.ts';
 import { episodeInput, historyLengths, localNoon, recordFixture, send, skipTo, startEpisode, startStack, type Stack, taskRows } from './harness.ts';
 
 /** Continue-as-new after this many events, so three years take several runs; each stays under HISTORY_BOUND. */
-const HISTORY_EVENTS_PER_RUN = 300;
+const HISTORY_EVENTS_PER_RUN = 200;
 const HISTORY_BOUND = 400;
 let stack: Stack;
 
