@@ -5,10 +5,9 @@
  * on to be met on the same Tasks, and the January contact seen again opens nothing.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { EpisodeEventInput } from '../../workflows/episode/messages.ts';
 import { getState } from '../../workflows/episode/messages.ts';
 import { isPending } from '../../workflows/episode/state.ts';
-import { episodeInput, historyLengths, localNoon, send, skipTo, startEpisode, startStack, type Stack, taskRows } from './harness.ts';
+import { faceToFace as contact, episodeInput, historyLengths, individualNote as note, localNoon, send, skipTo, startEpisode, startStack, type Stack, taskRows } from './harness.ts';
 
 let stack: Stack;
 
@@ -17,22 +16,6 @@ beforeAll(async () => {
   await skipTo(stack.env, localNoon('2038-01-04'));
 }, 300_000);
 afterAll(async () => stack?.stop());
-
-const contact = (id: string, date: string, version = 1): EpisodeEventInput => ({
-  type: 'contact-recorded',
-  eventId: `Encounter/${id}/_history/${version}`,
-  encounterId: id,
-  kind: 'face-to-face',
-  date,
-});
-const note = (id: string, date: string): EpisodeEventInput => ({
-  type: 'document-completed',
-  eventId: `QuestionnaireResponse/n-${id}/_history/1`,
-  requirement: 'NOTE-INDIVIDUAL',
-  cycle: id,
-  questionnaireResponseId: `n-${id}`,
-  completedAt: new Date(localNoon(date)).toISOString(),
-});
 
 test('closed requirements older than 90 days are left behind at continue-as-new; nothing open is lost', { timeout: 300_000 }, async () => {
   const handle = await startEpisode(stack, { ...episodeInput('can1', '2038-01-04'), historyEventsPerRun: 200 });

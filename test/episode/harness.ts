@@ -107,6 +107,23 @@ export async function startEpisode(stack: Stack, input: EpisodeInput) {
   return stack.env.client.workflow.start<typeof clientEpisode>('clientEpisode', episodeStartOptions(input, TASK_QUEUE));
 }
 
+/** A face-to-face contact recorded on `date` (`version`: the Encounter's version, for an edit). */
+export function faceToFace(id: string, date: string, version = 1): EpisodeEventInput {
+  return { type: 'contact-recorded', eventId: `Encounter/${id}/_history/${version}`, encounterId: id, kind: 'face-to-face', date };
+}
+
+/** The note of contact `id`, completed at noon on `date`. */
+export function individualNote(id: string, date: string): EpisodeEventInput {
+  return {
+    type: 'document-completed',
+    eventId: `QuestionnaireResponse/n-${id}/_history/1`,
+    requirement: 'NOTE-INDIVIDUAL',
+    cycle: id,
+    questionnaireResponseId: `n-${id}`,
+    completedAt: new Date(localNoon(date)).toISOString(),
+  };
+}
+
 export function send(handle: WorkflowHandle<typeof clientEpisode>, event: EpisodeEventInput) {
   return handle.executeUpdate(recordEvent, { args: [event] });
 }

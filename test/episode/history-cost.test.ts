@@ -7,9 +7,10 @@
  */
 import proto from '@temporalio/proto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { EpisodeEventInput } from '../../workflows/episode/messages.ts';
 import {
+  faceToFace as contact,
   episodeInput,
+  individualNote as note,
   localActivityOf,
   localNoon,
   recordFixture,
@@ -57,15 +58,6 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(async () => stack?.stop());
 
-const contact = (id: string, date: string): EpisodeEventInput => ({ type: 'contact-recorded', eventId: `Encounter/${id}/_history/1`, encounterId: id, kind: 'face-to-face', date });
-const note = (id: string, date: string): EpisodeEventInput => ({
-  type: 'document-completed',
-  eventId: `QuestionnaireResponse/n-${id}/_history/1`,
-  requirement: 'NOTE-INDIVIDUAL',
-  cycle: id,
-  questionnaireResponseId: `n-${id}`,
-  completedAt: new Date(localNoon(date)).toISOString(),
-});
 const ofType = (events: HistoryEvent[], type: keyof typeof EventType) => events.filter((event) => event.eventType === EventType[type]);
 
 test('a busy month: one marker per Task write, timers kept while the wake-up stays, search attributes upserted only on change', { timeout: 300_000 }, async () => {
