@@ -28,21 +28,22 @@ import {
 type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
 const { EventType } = proto.temporal.api.enums.v1;
 
-/** Task writes the FHIR server answers with 503 and `Retry-After: 2` while this is above zero. */
-let unavailableWrites = 0;
-/** Task writes that take 6 s (longer than a local attempt may) while this is above zero. */
-let slowWrites = 0;
+/** Writes of this episode's Tasks the FHIR server answers with 503 and `Retry-After: 2` while above zero. */
+let unavailableWrites = { episode: '', count: 0 };
+/** Writes of this episode's Tasks that take 6 s (longer than a local attempt may) while above zero. */
+let slowWrites = { episode: '', count: 0 };
 const failingFetch: typeof fetch = async (input, init) => {
   const url = input instanceof Request ? input.url : String(input);
   const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
-  const taskWrite = /\/Task(\/|\?|$)/.test(url) && ['POST', 'PUT'].includes(method.toUpperCase());
-  if (taskWrite && unavailableWrites > 0) {
-    unavailableWrites -= 1;
+  const taskWrite = (faults: { episode: string; count: number }) =>
+    faults.count > 0 && /\/Task(\/|\?|$)/.test(url) && ['POST', 'PUT'].includes(method.toUpperCase()) && String(init?.body ?? '').includes(`"${faults.episode}/`);
+  if (taskWrite(unavailableWrites)) {
+    unavailableWrites.count -= 1;
     const outcome = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'transient', details: { text: 'maintenance' } }] };
     return new Response(JSON.stringify(outcome), { status: 503, headers: { 'Content-Type': 'application/fhir+json', 'Retry-After': '2' } });
   }
-  if (taskWrite && slowWrites > 0) {
-    slowWrites -= 1;
+  if (taskWrite(slowWrites)) {
+    slowWrites.count -= 1;
     await new Promise((resolve) => setTimeout(resolve, 6000));
   }
   return fetch(input, init);
@@ -100,14 +101,15 @@ test('a busy month: one marker per Task write, timers kept while the wake-up sta
   const updates = 1 + 2 * weeks.length;
   console.log(`busy month: ${events.length} history events for ${updates} events (${(events.length / updates).toFixed(1)} each)`);
   recordFixture('busy-month', history);
+  await handle.terminate('test done');
 });
 
 test('FHIR answers a write 503 with Retry-After: the write waits as asked, then goes on as an ordinary activity, and is written once', { timeout: 120_000 }, async () => {
   await skipTo(stack.env, localNoon('2035-04-06'));
-  unavailableWrites = 1;
+  unavailableWrites = { episode: 'busy2', count: 1 };
   const handle = await startEpisode(stack, episodeInput('busy2', '2035-04-06'));
   await waitForTask('busy2', 'CIP-INITIAL/1');
-  expect(unavailableWrites).toBe(0);
+  expect(unavailableWrites.count).toBe(0);
   expect(await taskRows(stack.fhir, 'busy2')).toEqual({ 'CIP-INITIAL/1': expect.objectContaining({ status: 'ready', businessStatus: 'open' }) });
 
   const history = await handle.fetchHistory();
@@ -126,12 +128,12 @@ test('FHIR answers a write 503 with Retry-After: the write waits as asked, then 
 
 test('a write slower than a local attempt may take is handed to the ordinary activity, and the Task is there once', { timeout: 120_000 }, async () => {
   await skipTo(stack.env, localNoon('2035-04-08'));
-  slowWrites = 1;
+  slowWrites = { episode: 'busy3', count: 1 };
   const handle = await startEpisode(stack, episodeInput('busy3', '2035-04-08'));
   await waitForTask('busy3', 'CIP-INITIAL/1');
   // The slow request reaches the server after the ordinary activity's: its conditional create finds the Task.
   await new Promise((resolve) => setTimeout(resolve, 7000));
-  expect(slowWrites).toBe(0);
+  expect(slowWrites.count).toBe(0);
   expect(await taskRows(stack.fhir, 'busy3')).toEqual({ 'CIP-INITIAL/1': expect.objectContaining({ status: 'ready', businessStatus: 'open' }) });
   const events = (await handle.fetchHistory()).events ?? [];
   expect(events.filter((event) => localActivityOf(event)?.failed).map((event) => summaryOf(event))).toEqual(['Task CIP-INITIAL/1 open']);
