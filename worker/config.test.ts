@@ -8,7 +8,7 @@ describe('configuration', () => {
     expect(config.temporal.tls).toBeUndefined();
     expect(config.fhir).toEqual({ baseUrl: 'http://127.0.0.1:8103/fhir/R4', auth: { kind: 'none' } });
     expect(config.metricsBind).toBe('127.0.0.1:9464');
-    expect(config.worker).toEqual({ cachedWorkflows: 400, workflowThreads: 2, concurrentWorkflowTasks: 20, concurrentActivities: 40 });
+    expect(config.worker).toEqual({ cachedWorkflows: 200, workflowThreads: 2, concurrentWorkflowTasks: 20, concurrentActivities: 40 });
   });
 
   test('worker sizing comes from the environment, whole numbers in range', () => {

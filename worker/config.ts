@@ -23,7 +23,7 @@ export interface WorkerTuning {
   concurrentActivities: number;
 }
 
-export const DEFAULT_WORKER_TUNING: WorkerTuning = { cachedWorkflows: 400, workflowThreads: 2, concurrentWorkflowTasks: 20, concurrentActivities: 40 };
+export const DEFAULT_WORKER_TUNING: WorkerTuning = { cachedWorkflows: 200, workflowThreads: 2, concurrentWorkflowTasks: 20, concurrentActivities: 40 };
 
 const SECRET_VARIABLES = new Set(['TEMPORAL_API_KEY', 'FHIR_BEARER_TOKEN', 'FHIR_CLIENT_SECRET', 'CODEC_KEYS', 'CODEC_SERVER_TOKEN']);
 
