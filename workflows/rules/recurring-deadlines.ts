@@ -7,8 +7,10 @@
 import { type Deadline, deadlineOf } from './deadline.ts';
 import { DEADLINE_RULES, type DeadlineRule, rulesOfKind } from './deadline-rules.ts';
 import { REQUIREMENT_CODES } from '../vocabulary.ts';
-import { calendarMonthsBetween, type Instant, type LocalDate, monthOf } from './local-date.ts';
+import { calendarMonthsBetween, epochDayOf, type Instant, type LocalDate, monthOf } from './local-date.ts';
 import type { AgencyPolicy } from './policy.ts';
+
+const DAY_MS = 86_400_000;
 
 export interface EpisodeDates {
   admissionDate: LocalDate;
@@ -27,14 +29,21 @@ function isAssessmentMonth(date: LocalDate, episode: EpisodeDates): boolean {
   return anniversaryMonth || episode.assessmentDates.some((assessed) => monthOf(assessed) === monthOf(date));
 }
 
-/** Occurrences of a recurring rule in due order, waived ones left out; endless. */
-function* occurrences(rule: DeadlineRule, episode: EpisodeDates, policy: AgencyPolicy): Generator<Deadline> {
+/** The occurrences (number and due date) of a recurring rule in due order, waived ones left out; endless. */
+function* occurrences(rule: DeadlineRule, episode: EpisodeDates, policy: AgencyPolicy): Generator<[n: number, dueDate: LocalDate]> {
   for (let n = 1; ; n += 1) {
-    const deadline = deadlineOf(rule, episode.admissionDate, n, policy);
-    if (rule.waivedInAssessmentMonths && isAssessmentMonth(deadline.dueDate, episode)) continue;
-    yield deadline;
+    const dueDate = rule.dueOn(episode.admissionDate, n, policy);
+    if (rule.waivedInAssessmentMonths && isAssessmentMonth(dueDate, episode)) continue;
+    yield [n, dueDate];
   }
 }
+
+/**
+ * True when local day `date` has ended before `instant` in every time zone (no zone is a whole day
+ * behind UTC). Occurrences that long past are skipped without working out their instants in the
+ * agency's zone: an episode years old would otherwise date every past quarter at each call.
+ */
+const endedBefore = (date: LocalDate, instant: Instant) => (epochDayOf(date) + 2) * DAY_MS <= instant;
 
 const byDueThenCode = (a: Deadline, b: Deadline) =>
   a.dueAt - b.dueAt || REQUIREMENT_CODES.indexOf(a.code) - REQUIREMENT_CODES.indexOf(b.code);
@@ -47,7 +56,9 @@ export function recurringDeadlines(
 ): Deadline[] {
   const found: Deadline[] = [];
   for (const rule of rulesOfKind('recurring')) {
-    for (const deadline of occurrences(rule, episode, policy)) {
+    for (const [n, dueDate] of occurrences(rule, episode, policy)) {
+      if (endedBefore(dueDate, window.from)) continue;
+      const deadline = deadlineOf(rule, episode.admissionDate, n, policy);
       if (deadline.dueAt > window.until) break;
       if (deadline.dueAt >= window.from) found.push(deadline);
     }
@@ -65,11 +76,19 @@ export function currentCycleDeadlines(episode: EpisodeDates, policy: AgencyPolic
   const found: Deadline[] = [];
   for (const rule of rulesOfKind('recurring')) {
     let latestPast: Deadline | undefined;
-    for (const deadline of occurrences(rule, episode, policy)) {
+    /** The last occurrence skipped as long past (open before now too: a rule opens no later than its due date). */
+    let longPast: number | undefined;
+    for (const [n, dueDate] of occurrences(rule, episode, policy)) {
+      if (endedBefore(dueDate, now)) {
+        longPast = n;
+        continue;
+      }
+      const deadline = deadlineOf(rule, episode.admissionDate, n, policy);
       if (deadline.opensAt > now) break;
       if (deadline.dueAt < now) latestPast = deadline;
       else found.push(deadline);
     }
+    latestPast ??= longPast === undefined ? undefined : deadlineOf(rule, episode.admissionDate, longPast, policy);
     if (latestPast) found.push(latestPast);
   }
   return found.sort(byDueThenCode);
