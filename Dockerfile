@@ -2,6 +2,8 @@
 FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# Workers replay each other's histories: the same zone on every host (worker/main.ts sets it too).
+ENV TZ=UTC
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY workflows ./workflows
