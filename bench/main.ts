@@ -23,7 +23,9 @@ const defaults = quick ? { small: 100, large: 300, rate: 20, seconds: 10, years:
 /** `--small=N --large=N --rate=N` override the two start sizes (the large one at 10,000 takes about an hour on 2 cores) and the event rate. */
 const sizes = { ...defaults, small: sizeArg('small') ?? defaults.small, large: sizeArg('large') ?? defaults.large, rate: sizeArg('rate') ?? defaults.rate };
 const wanted = (part: string) => !only || only.includes(part);
-const nodeArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+/** `BENCH_WORKER_NODE_ARGS="--max-old-space-size=384"`: Node options of both worker processes (the floor's too). */
+const workerNodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+const nodeArgs = [...workerNodeArgs, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])];
 const figures: Figure[] = [];
 const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 const begun = Date.now();
@@ -41,7 +43,7 @@ async function devServerFigures(): Promise<void> {
   const [careMetricsPort, noopMetricsPort] = [await freePort(), await freePort()];
   const startCare = () => stack.startWorker('bench-care', { metricsPort: careMetricsPort, nodeArgs });
   const startNoop = () =>
-    startNoopWorkerProcess({ temporalAddress: stack.temporalAddress, fhirBaseUrl: stack.fhir.baseUrl, taskQueue: 'bench-noop', codecKeys: stack.codec.codecKeys, metricsPort: noopMetricsPort });
+    startNoopWorkerProcess({ temporalAddress: stack.temporalAddress, fhirBaseUrl: stack.fhir.baseUrl, taskQueue: 'bench-noop', codecKeys: stack.codec.codecKeys, metricsPort: noopMetricsPort, nodeArgs: workerNodeArgs });
   let worker: NodeProcess = await startCare();
   let noopWorker: NodeProcess = await startNoop();
   const context = {
