@@ -4,13 +4,15 @@
  * - every accepted write is in the journal, fsynced, before the call returns;
  * - a transaction reaches the journal as one commit, or not at all (on failure the memory is
  *   rebuilt from the journal, which holds exactly what was acknowledged).
- * Searching, conditional create, `If-Match`, history and sorting are Medplum's own.
+ * Searching, conditional create, `If-Match`, history and sorting are Medplum's own, except that a
+ * search by identifier alone reads its candidates from an index (identifier-index.ts).
  */
-import { OperationOutcomeError } from '@medplum/core';
+import { allOk, badRequest, created, matchesSearchRequest, multipleMatches, OperationOutcomeError } from '@medplum/core';
 import { MemoryRepository } from '@medplum/fhir-router';
 import type { CreateResourceOptions, DeleteResourceOptions } from '@medplum/fhir-router';
-import type { OperationOutcome, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
+import type { Bundle, OperationOutcome, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import type { SearchRequest, WithId } from '@medplum/core';
+import { IdentifierIndex, identifierValuesSearched } from './identifier-index.ts';
 import { Journal } from './journal.ts';
 import type { JournalEntry } from './journal.ts';
 
@@ -23,6 +25,7 @@ export class JournaledRepository extends MemoryRepository {
   /** Entries of the transaction under way, committed together at its end. */
   private transactionEntries: JournalEntry[] | undefined;
   private replaying = false;
+  private readonly identifiers = new IdentifierIndex();
 
   private constructor(journal: Journal, validate: ResourceValidator, baseResources: readonly Resource[]) {
     super();
@@ -55,7 +58,7 @@ export class JournaledRepository extends MemoryRepository {
     update = false,
   ): Promise<WithId<T>> {
     this.assertValid(resource);
-    const stored = await super.createResource(resource, options, update);
+    const stored = await this.store(resource, options, update);
     this.record({ op: 'put', resource: stored });
     return stored;
   }
@@ -66,19 +69,76 @@ export class JournaledRepository extends MemoryRepository {
     options?: CreateResourceOptions,
   ): Promise<{ resource: WithId<T>; outcome: OperationOutcome }> {
     this.assertValid(resource);
-    const result = await super.conditionalCreate(resource, search, options);
-    if (result.outcome.id === 'created') this.record({ op: 'put', resource: result.resource });
-    return result;
+    const matches = await this.byIdentifier({ ...search, count: 2, sortRules: undefined });
+    if (!matches) {
+      const result = await super.conditionalCreate(resource, search, options);
+      if (result.outcome.id === 'created') this.record({ op: 'put', resource: result.resource });
+      return result;
+    }
+    if (matches.length > 1) throw new OperationOutcomeError(multipleMatches);
+    const [match] = matches;
+    if (match) {
+      if (!options?.assignedId && resource.id && resource.id !== match.id) {
+        throw new OperationOutcomeError(badRequest('Resource ID did not match resolved ID', `${resource.resourceType}.id`));
+      }
+      return { resource: match, outcome: allOk };
+    }
+    const stored = await this.store(resource, options);
+    this.record({ op: 'put', resource: stored });
+    return { resource: stored, outcome: created };
+  }
+
+  override async search<T extends Resource>(request: SearchRequest<T>): Promise<Bundle<WithId<T>>> {
+    const matches = await this.byIdentifier(request);
+    if (!matches) return super.search(request);
+    const page = request.count === undefined ? matches : matches.slice(0, request.count);
+    return {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      entry: page.length > 0 ? page.map((resource) => ({ search: { mode: 'match' }, resource })) : undefined,
+      total: matches.length,
+    };
   }
 
   override async deleteResource(resourceType: string, id: string, options?: DeleteResourceOptions): Promise<void> {
+    const previous = await this.current(resourceType, id);
     await super.deleteResource(resourceType, id, options);
+    if (previous) this.identifiers.remove(previous);
     this.record({ op: 'delete', resourceType, id });
   }
 
   override async expungeResources(resourceType: string, ids: string[]): Promise<void> {
+    const previous = await Promise.all(ids.map((id) => this.current(resourceType, id)));
     await super.expungeResources(resourceType, ids);
+    for (const resource of previous) if (resource) this.identifiers.remove(resource);
     for (const id of ids) this.record({ op: 'expunge', resourceType, id });
+  }
+
+  /** Every write of a resource version goes through here, so the identifier index follows it. */
+  private async store<T extends Resource>(resource: T, options?: CreateResourceOptions, update = false): Promise<WithId<T>> {
+    const previous = resource.id ? await this.current(resource.resourceType, resource.id) : undefined;
+    const stored = await super.createResource(resource, options, update);
+    this.identifiers.put(stored, previous);
+    return stored;
+  }
+
+  private current(resourceType: string, id: string): Promise<WithId<Resource> | undefined> {
+    return super.readResource<Resource>(resourceType, id).then(
+      (resource) => resource as WithId<Resource>,
+      () => undefined,
+    );
+  }
+
+  /** The exact matches of a search by identifier alone, from the index's candidates; undefined for any other search. */
+  private async byIdentifier<T extends Resource>(request: SearchRequest<T>): Promise<WithId<T>[] | undefined> {
+    const values = identifierValuesSearched(request);
+    if (values === undefined) return undefined;
+    const found: WithId<T>[] = [];
+    for (const id of this.identifiers.candidates(request.resourceType, values)) {
+      const resource = (await this.current(request.resourceType, id)) as WithId<T> | undefined;
+      if (resource && matchesSearchRequest(resource, request)) found.push(resource);
+    }
+    return found;
   }
 
   override async withTransaction<TResult>(callback: (repo: this) => Promise<TResult>): Promise<TResult> {
@@ -114,8 +174,9 @@ export class JournaledRepository extends MemoryRepository {
     this.replaying = true;
     try {
       this.clear();
+      this.identifiers.clear();
       await this.withSeeding(async () => {
-        for (const resource of this.baseResources) await super.createResource(resource, undefined, true);
+        for (const resource of this.baseResources) await this.store(resource, undefined, true);
         for (const entry of commits.flat()) await this.apply(entry);
       });
     } finally {
@@ -126,13 +187,13 @@ export class JournaledRepository extends MemoryRepository {
   private async apply(entry: JournalEntry): Promise<void> {
     switch (entry.op) {
       case 'put':
-        await super.createResource(entry.resource, undefined, true);
+        await this.store(entry.resource, undefined, true);
         return;
       case 'delete':
-        await super.deleteResource(entry.resourceType, entry.id).catch(ignoreNotFound);
+        await this.deleteResource(entry.resourceType, entry.id).catch(ignoreNotFound);
         return;
       case 'expunge':
-        await super.expungeResources(entry.resourceType, [entry.id]);
+        await this.expungeResources(entry.resourceType, [entry.id]);
         return;
     }
   }

@@ -40,7 +40,7 @@ let definitionsIndexed = false;
  * Identifier, say) as well as its search parameters, before the first request. Without the types
  * a search silently matches nothing.
  */
-function indexR4Definitions(): void {
+export function indexR4Definitions(): void {
   if (definitionsIndexed) return;
   for (const file of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json']) {
     indexStructureDefinitionBundle(readJson(file) as Bundle<StructureDefinition>);
