@@ -23,7 +23,9 @@ describe('searches by identifier read the index', () => {
     expect(identifierValuesSearched(parseSearchRequest(`Patient?identifier=A-1,${MRN}|A-2`))).toEqual(['A-1', 'A-2']);
     expect(identifierValuesSearched(parseSearchRequest('Patient?identifier:contains=A'))).toBeUndefined();
     expect(identifierValuesSearched(parseSearchRequest('Patient?identifier=A-1&_sort=-_lastUpdated'))).toBeUndefined();
-    expect(identifierValuesSearched(parseSearchRequest('Patient?identifier=A-1&gender=male'))).toBeUndefined();
+    expect(identifierValuesSearched(parseSearchRequest('Patient?identifier=A-1&gender=male'))).toEqual(['A-1']);
+    expect(identifierValuesSearched(parseSearchRequest('Patient?identifier=A-1&general-practitioner:Practitioner.name=x'))).toBeUndefined();
+    expect(identifierValuesSearched(parseSearchRequest('Patient?identifier=A-1&_has:Observation:subject:code=x'))).toBeUndefined();
   });
 
   test('the same answers as a scan, through updates, deletes and a restart on the journal', async () => {
@@ -35,6 +37,8 @@ describe('searches by identifier read the index', () => {
     expect(await ids(repo, `Patient?identifier=${MRN}|A-1`)).toEqual(['A-1']);
     expect(await ids(repo, 'Patient?identifier=A-1')).toEqual(['A-1', 'A-1']);
     expect(await ids(repo, `Patient?identifier=${MRN}|A-1,${MRN}|B-1,${MRN}|Z-9`)).toEqual(['A-1', 'B-1']);
+    await repo.updateResource({ ...b, gender: 'female' });
+    expect(await ids(repo, `Patient?identifier=${MRN}|A-1,${MRN}|B-1&gender=female`)).toEqual(['B-1']);
     expect(await ids(repo, `Patient?identifier=${MRN}|a-1`)).toEqual(await ids(repo, `Patient?identifier=${MRN}|a-1&_sort=_id`));
 
     await repo.updateResource({ ...a, identifier: [{ system: MRN, value: 'A-2' }] });

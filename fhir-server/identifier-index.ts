@@ -15,14 +15,19 @@ function valuesOf(resource: Resource): string[] {
   return identifiers.map((item: { value?: unknown }) => item?.value).filter((value): value is string => typeof value === 'string');
 }
 
-/** The identifier values a search asks for (any of them), when it asks for nothing else the index cannot narrow. */
+/**
+ * The identifier values a search asks for (any of them), when the index can narrow it: an
+ * `identifier` filter, other filters only on the resource's own elements (no chains, no `_has`),
+ * no sorting, paging offset or includes. The caller still applies every filter to the candidates.
+ */
 export function identifierValuesSearched(request: SearchRequest): string[] | undefined {
-  const [filter, ...others] = request.filters ?? [];
-  if (!filter || others.length > 0 || filter.code !== 'identifier' || filter.operator !== Operator.EQUALS) return undefined;
+  const filters = request.filters ?? [];
+  const identifier = filters.find((filter) => filter.code === 'identifier' && filter.operator === Operator.EQUALS);
+  if (!identifier || filters.some((filter) => !/^[a-z][\w-]*$/i.test(filter.code))) return undefined;
   const narrowable = new Set(['resourceType', 'filters', 'count']);
   if (Object.entries(request).some(([key, value]) => value !== undefined && !narrowable.has(key))) return undefined;
-  if (filter.value.includes('\\')) return undefined; // an escaped comma or bar: leave it to the scan
-  const values = filter.value.split(',').map((token) => token.slice(token.indexOf('|') + 1));
+  if (identifier.value.includes('\\')) return undefined; // an escaped comma or bar: leave it to the scan
+  const values = identifier.value.split(',').map((token) => token.slice(token.indexOf('|') + 1));
   return values.every(Boolean) ? values : undefined;
 }
 
