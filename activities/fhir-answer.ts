@@ -7,6 +7,7 @@
  */
 import type { Bundle, Resource, ResourceType } from '@medplum/fhirtypes';
 import { ApplicationFailure } from '@temporalio/activity';
+import type { FhirRefusal } from '../workflows/episode/activity-contract.ts';
 
 export function expectResource<T extends ResourceType>(answer: unknown, resourceType: T, what: string): Extract<Resource, { resourceType: T }> {
   const resource = answer as { resourceType?: unknown; id?: unknown } | null | undefined;
@@ -15,7 +16,12 @@ export function expectResource<T extends ResourceType>(answer: unknown, resource
     return answer as Extract<Resource, { resourceType: T }>;
   }
   const missing = resource?.resourceType === resourceType ? ' without id' : ` (got ${got})`;
-  throw ApplicationFailure.retryable(`${what}: the FHIR server's answer is not a ${resourceType}${missing}`, 'FhirAnswerUnexpected');
+  const refusal: FhirRefusal = { status: 200, code: 'not-fhir' };
+  throw ApplicationFailure.create({
+    message: `${what}: the FHIR server's answer is not a ${resourceType}${missing}`,
+    type: 'FhirAnswerUnexpected',
+    details: [refusal],
+  });
 }
 
 /** The resources of a search, once its answer proved to be a Bundle. */

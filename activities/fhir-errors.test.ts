@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createFhirClient } from '../worker/fhir-client.ts';
-import { classifyFhirError, parseRetryAfter } from './fhir-errors.ts';
+import { parseRetryAfter } from '../worker/fhir-http-error.ts';
+import { classifyFhirError } from './fhir-errors.ts';
 
 let server: Server | undefined;
 afterEach(() => server?.close());
@@ -41,21 +42,54 @@ describe('FHIR errors as Temporal sees them', () => {
     expect(failure.nonRetryable).toBe(false);
     expect(failure.nextRetryDelay).toBe(7000);
     // The workflow reads the delay from the details (a failed local attempt waits for it before the activity takes over).
-    expect(failure.details).toEqual([{ retryAfterMs: 7000 }]);
-    expect(failure.message).toBe('read Task/t1: FHIR server answered HTTP 503');
+    expect(failure.details).toEqual([{ status: 503, code: 'transient', retryAfterMs: 7000 }]);
+    expect(failure.message).toBe('read Task/t1: HTTP 503 transient');
   });
 
   test('429 without Retry-After: retryable on the activity retry policy', async () => {
     const failure = await failureOf(await answering(429, {}, outcome('throttled', 'slow down')));
     expect(failure.nonRetryable).toBe(false);
     expect(failure.nextRetryDelay).toBeUndefined();
-    expect(failure.details ?? []).toEqual([]);
+    expect(failure.details).toEqual([{ status: 429, code: 'throttled' }]);
   });
 
-  test('a 400 OperationOutcome is non-retryable and carries its text', async () => {
+  test('a 400 OperationOutcome is non-retryable and carries its status and code, never its text', async () => {
     const failure = await failureOf(await answering(400, {}, outcome('invalid', 'Task.owner: Missing required property')));
     expect(failure.nonRetryable).toBe(true);
-    expect(failure.message).toContain('Task.owner: Missing required property');
+    expect(failure.type).toBe('FhirRequestRejected');
+    expect(failure.details).toEqual([{ status: 400, code: 'invalid' }]);
+    expect(failure.message).toBe('read Task/t1: HTTP 400 invalid');
+  });
+
+  test.each([404, 409, 410, 412, 422])('HTTP %i is classified by the status the server sent', async (status) => {
+    const failure = await failureOf(await answering(status, {}, outcome('processing', 'x')));
+    expect(failure.details).toEqual([{ status, code: 'processing' }]);
+    expect(failure.nonRetryable).toBe(![409, 412].includes(status));
+  });
+
+  test('a body that is no OperationOutcome gets the code its status stands for', async () => {
+    const failure = await failureOf(await answering(502, {}, { message: 'bad gateway' }));
+    expect(failure.details).toEqual([{ status: 502, code: 'transient' }]);
+  });
+
+  test('no answer at all: retryable, status 0 with the system code', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const fhir = createFhirClient({ baseUrl: `http://127.0.0.1:${port}/fhir`, auth: { kind: 'none' } });
+    const failure = await fhir.readResource('Task', 't1').then(
+      () => undefined,
+      (error: unknown) => {
+        try {
+          classifyFhirError(error, 'read Task/t1');
+        } catch (thrown) {
+          return thrown as ApplicationFailure;
+        }
+      },
+    );
+    expect(failure?.nonRetryable).toBe(false);
+    expect(failure?.details).toEqual([{ status: 0, code: 'ECONNREFUSED' }]);
   });
 
   test('Retry-After as an HTTP date, and bounds', () => {

@@ -5,7 +5,8 @@
  * server without a worker, so the intake can acknowledge a notification as soon as this resolves.
  * A closed episode (its workflow completed) is never started again: its events are skipped.
  */
-import { type MedplumClient, OperationOutcomeError, getStatus } from '@medplum/core';
+import type { MedplumClient } from '@medplum/core';
+import { httpStatusOf, isGone } from '../worker/fhir-http-error.ts';
 import type { CarePlan, EpisodeOfCare, Resource } from '@medplum/fhirtypes';
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { episodeWorkflowId } from '../workflows/episode/input.ts';
@@ -138,8 +139,8 @@ async function readFhir<T>(context: DeliveryContext, read: () => Promise<T>): Pr
   try {
     return await read();
   } catch (error) {
-    if (error instanceof OperationOutcomeError && [404, 410].includes(getStatus(error.outcome))) return undefined;
-    const status = error instanceof OperationOutcomeError ? getStatus(error.outcome) : undefined;
+    if (isGone(error)) return undefined;
+    const status = httpStatusOf(error);
     context.log.warn('FHIR server unavailable', { status });
     throw new DeliveryUnavailable(`FHIR server unavailable${status ? ` (HTTP ${status})` : ''}`, { cause: error });
   }

@@ -13,6 +13,7 @@ import type { OperationOutcome, Resource } from '@medplum/fhirtypes';
 import { isAuthenticated } from './authenticate.ts';
 import { type DeliveryContext, DeliveryUnavailable, deliverFhirChange } from './deliver-fhir-change.ts';
 import { isChannel, type NotifiedChange, NotificationRejected, parseNotification } from './notification.ts';
+import { isGone } from '../worker/fhir-http-error.ts';
 
 export interface IntakeServerOptions {
   delivery: DeliveryContext;
@@ -138,8 +139,7 @@ async function readChanged(delivery: DeliveryContext, reference: string): Promis
   try {
     return await delivery.fhir.readResource(type, id, { cache: 'no-cache' });
   } catch (error) {
-    const status = (error as { outcome?: OperationOutcome }).outcome?.issue?.[0]?.code;
-    if (status === 'not-found' || status === 'deleted') return undefined;
+    if (isGone(error)) return undefined;
     throw new DeliveryUnavailable('FHIR server unavailable', { cause: error });
   }
 }

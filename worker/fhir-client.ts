@@ -3,10 +3,11 @@
  * Authentication is done in `fetch` (see fhir-auth.ts) rather than by MedplumClient's own login
  * flows, which call Medplum-only endpoints that other servers do not have.
  */
-import { MedplumClient } from '@medplum/core';
-import { FhirServerUnavailable, isRetryableStatus } from '../activities/fhir-errors.ts';
+import { isOperationOutcome, MedplumClient } from '@medplum/core';
+import type { OperationOutcome } from '@medplum/fhirtypes';
 import type { Config } from './config.ts';
 import { authorizedFetch, createAccessTokenSource } from './fhir-auth.ts';
+import { FhirHttpError, FhirServerUnreachable } from './fhir-http-error.ts';
 
 export function createFhirClient(config: Config['fhir'], fetchImpl: typeof fetch = fetch): MedplumClient {
   const base = new URL(config.baseUrl.endsWith('/') ? config.baseUrl : `${config.baseUrl}/`);
@@ -14,7 +15,7 @@ export function createFhirClient(config: Config['fhir'], fetchImpl: typeof fetch
   return new MedplumClient({
     baseUrl: base.origin + '/',
     fhirUrlPath: base.pathname.replace(/^\//, ''),
-    fetch: failWhenUnavailable(authorizedFetch(tokens, fetchImpl)),
+    fetch: failWithStatus(authorizedFetch(tokens, fetchImpl)),
     // Temporal retries activities with backoff; the client's own retries would only hide faults.
     maxRetries: 0,
     // Every read must see the latest writes (episodes act on what the EHR says now).
@@ -23,14 +24,28 @@ export function createFhirClient(config: Config['fhir'], fetchImpl: typeof fetch
   });
 }
 
-/** 408, 429 and 5xx become FhirServerUnavailable, keeping the status and `Retry-After` for the retry policy. */
-function failWhenUnavailable(fetchImpl: typeof fetch): typeof fetch {
+/**
+ * Every error answer becomes a FhirHttpError with the status as sent (and `Retry-After`), and no
+ * answer at all a FhirServerUnreachable, so that callers classify by what the server said.
+ */
+function failWithStatus(fetchImpl: typeof fetch): typeof fetch {
   return async (input, init) => {
-    const response = await fetchImpl(input, init);
-    if (isRetryableStatus(response.status)) {
-      await response.body?.cancel();
-      throw new FhirServerUnavailable(response.status, response.headers.get('Retry-After'));
+    let response: Response;
+    try {
+      response = await fetchImpl(input, init);
+    } catch (error) {
+      throw new FhirServerUnreachable(error);
     }
-    return response;
+    if (response.status < 400) return response;
+    throw new FhirHttpError(response.status, await outcomeIn(response), response.headers.get('Retry-After'));
   };
+}
+
+async function outcomeIn(response: Response): Promise<OperationOutcome | undefined> {
+  try {
+    const body: unknown = JSON.parse(await response.text());
+    return isOperationOutcome(body) && Array.isArray(body.issue) ? body : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -47,12 +47,16 @@ export interface EvidenceSearch {
 export type EvidenceFound = Record<string, { reference: string; at: string }>;
 
 /**
- * The first detail of an activity's retryable failure when the FHIR server said when to come back
- * (`Retry-After`): the workflow cannot read `ApplicationFailure.nextRetryDelay` (it is not carried
- * back to workflow code), so the delay also travels here.
+ * What a FHIR server answered instead of doing a request: the first detail of the activity's
+ * failure (the workflow cannot read `ApplicationFailure.nextRetryDelay`, so `Retry-After` travels
+ * here too). Codes only, never the server's text.
  */
-export interface RetryLater {
-  retryAfterMs: number;
+export interface FhirRefusal {
+  /** The HTTP status; 0 when the server did not answer. */
+  status: number;
+  /** The OperationOutcome's first issue code (`processing`, `not-found`…), or the system error code when there was no answer. */
+  code: string;
+  retryAfterMs?: number;
 }
 
 export interface EpisodeActivities {

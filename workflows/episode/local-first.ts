@@ -8,7 +8,7 @@
  * failure that can never succeed fails the workflow as the ordinary activity's does.
  */
 import { ActivityFailure, ApplicationFailure, type LocalActivityOptions, sleep, TimeoutFailure } from '@temporalio/workflow';
-import type { RetryLater } from './activity-contract.ts';
+import type { FhirRefusal } from './activity-contract.ts';
 
 /** One attempt, far below the workflow task timeout (10 s): a write takes milliseconds, one that does not is handed on. */
 export const LOCAL_ATTEMPT = {
@@ -18,10 +18,10 @@ export const LOCAL_ATTEMPT = {
   retry: { maximumAttempts: 1 },
 } satisfies LocalActivityOptions;
 
-/** The FHIR server's `Retry-After` carried by a failure (see `RetryLater`), in ms. */
+/** The FHIR server's `Retry-After` carried by a failure (see `FhirRefusal`), in ms. */
 export function retryAfterOf(failure: unknown): number | undefined {
   if (!(failure instanceof ApplicationFailure)) return undefined;
-  const detail = failure.details?.[0] as Partial<RetryLater> | undefined;
+  const detail = failure.details?.[0] as Partial<FhirRefusal> | undefined;
   return typeof detail?.retryAfterMs === 'number' && detail.retryAfterMs > 0 ? detail.retryAfterMs : undefined;
 }
 
