@@ -7,10 +7,14 @@ import type { WatchedType } from './fhir-change-mapping.ts';
 
 export const CARE_SUBSCRIPTION_TOPIC = `${CANONICAL_BASE}/SubscriptionTopic/care-episode-changes`;
 
-/** R4 `Subscription.criteria` per watched type: only what can mean an event, to spare the intake. */
+/**
+ * R4 `Subscription.criteria` per watched type: only what can mean an event, to spare the intake.
+ * Always `Type?params`, which every server accepts (HAPI refuses a bare type); where every version
+ * matters, the parameter names every status of the type's required `status`.
+ */
 export const R4_CRITERIA: Record<WatchedType, string> = {
-  EpisodeOfCare: 'EpisodeOfCare',
-  Encounter: 'Encounter',
+  EpisodeOfCare: 'EpisodeOfCare?status=planned,waitlist,active,onhold,finished,cancelled,entered-in-error',
+  Encounter: 'Encounter?status=planned,arrived,triaged,in-progress,onleave,finished,cancelled,entered-in-error,unknown',
   QuestionnaireResponse: 'QuestionnaireResponse?status=completed',
   Task: `Task?identifier=${CANONICAL_BASE}/sid/requirement-task|`,
 };
