@@ -1,0 +1,106 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Task } from '@medplum/fhirtypes';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startFhirServer, type RunningFhirServer } from '../fhir-server/server.ts';
+import { createFhirClient } from '../worker/fhir-client.ts';
+import type { RequirementTaskWrite } from '../workflows/episode/activity-contract.ts';
+import type { Requirement } from '../workflows/episode/state.ts';
+import { writeRequirementTaskWith } from './write-requirement-task.ts';
+
+const OPENS_AT = Date.parse('2026-01-15T06:00:00Z');
+const DUE_AT = Date.parse('2026-01-30T05:59:59.999Z');
+
+let server: RunningFhirServer;
+beforeAll(async () => {
+  server = await startFhirServer({ dataDir: mkdtempSync(join(tmpdir(), 'write-task-')) });
+});
+afterAll(() => server?.stop());
+
+const fhirClient = (fetchImpl: typeof fetch = fetch) => createFhirClient({ baseUrl: server.baseUrl, auth: { kind: 'none' } }, fetchImpl);
+
+/** The CIP-INITIAL requirement of episode `episode`, open unless `changes` say otherwise. */
+function write(episode: string, changes: Partial<Requirement> = {}): RequirementTaskWrite {
+  return {
+    patient: 'Patient/p1',
+    episodeOfCare: `EpisodeOfCare/${episode}`,
+    agency: 'Organization/agency-1',
+    requirement: {
+      key: 'CIP-INITIAL/c1',
+      code: 'CIP-INITIAL',
+      cycle: 'c1',
+      ruleId: 'CIP-INITIAL',
+      title: 'Initial Crisis Intervention Plan',
+      opensAt: OPENS_AT,
+      dueSoonAt: OPENS_AT,
+      dueAt: DUE_AT,
+      dueDate: '2026-01-29',
+      focus: `EpisodeOfCare/${episode}`,
+      owner: 'Practitioner/specialist-1',
+      stage: 'open',
+      openedAt: OPENS_AT,
+      synced: false,
+      ...changes,
+    },
+    now: OPENS_AT + 60_000,
+  };
+}
+
+async function staffSets(taskId: string, status: Task['status'], note?: string): Promise<void> {
+  const fhir = fhirClient();
+  const task = await fhir.readResource('Task', taskId, { cache: 'no-cache' });
+  await fhir.updateResource({ ...task, status, ...(note ? { note: [{ text: note }] } : {}) });
+}
+
+describe('writing a requirement Task', () => {
+  test('conditional create twice: one Task', async () => {
+    const fhir = fhirClient();
+    const first = await writeRequirementTaskWith(fhir, write('twice'));
+    const second = await writeRequirementTaskWith(fhir, write('twice'));
+    expect(second.taskId).toBe(first.taskId);
+    expect(await fhir.searchResources('Task', { focus: 'EpisodeOfCare/twice' }, { cache: 'no-cache' })).toHaveLength(1);
+  });
+
+  test('an If-Match conflict: the Task is read again and the update lands on the newer version', async () => {
+    const { taskId } = await writeRequirementTaskWith(fhirClient(), write('conflict'));
+    let interfered = false;
+    const interfering: typeof fetch = async (input, init) => {
+      if (init?.method === 'PUT' && !interfered) {
+        interfered = true;
+        await staffSets(taskId, 'ready', 'called the client');
+      }
+      return fetch(input, init);
+    };
+    const moved = await writeRequirementTaskWith(fhirClient(interfering), write('conflict', { owner: 'Practitioner/specialist-2' }));
+    expect(interfered).toBe(true);
+    const task = await fhirClient().readResource('Task', taskId, { cache: 'no-cache' });
+    expect(task.owner?.reference).toBe('Practitioner/specialist-2');
+    expect(task.note?.[0]?.text).toBe('called the client');
+    expect(task.meta?.versionId).toBe(moved.versionId);
+    expect(Number(await fhirClient().readHistory('Task', taskId).then((history) => history.entry?.length))).toBe(3);
+  });
+
+  test('a Task staff put in progress stays in progress while the requirement is open, and moves on when it is met', async () => {
+    const fhir = fhirClient();
+    const { taskId } = await writeRequirementTaskWith(fhir, write('working'));
+    await staffSets(taskId, 'in-progress');
+    const updated = await writeRequirementTaskWith(fhir, write('working', { stage: 'overdue', owner: 'Practitioner/specialist-2' }));
+    expect(updated.changedInEhr).toBeUndefined();
+    const working = await fhir.readResource('Task', taskId, { cache: 'no-cache' });
+    expect([working.status, working.owner?.reference]).toEqual(['in-progress', 'Practitioner/specialist-2']);
+    const met = { stage: 'met-on-time', evidence: 'QuestionnaireResponse/qr1', metAt: DUE_AT - 60_000, closedAt: DUE_AT } as const;
+    await writeRequirementTaskWith(fhir, write('working', met));
+    expect((await fhir.readResource('Task', taskId, { cache: 'no-cache' })).status).toBe('completed');
+  });
+
+  test('a Task staff completed is never cancelled by a discharge: the write reports the EHR change instead', async () => {
+    const fhir = fhirClient();
+    const { taskId } = await writeRequirementTaskWith(fhir, write('completed-by-staff'));
+    await staffSets(taskId, 'completed');
+    const discharged = { stage: 'discharged', reason: 'Client discharged from the program on 2026-01-20', closedAt: DUE_AT } as const;
+    const result = await writeRequirementTaskWith(fhir, write('completed-by-staff', discharged));
+    expect(result.changedInEhr?.status).toBe('completed');
+    expect((await fhir.readResource('Task', taskId, { cache: 'no-cache' })).status).toBe('completed');
+  });
+});
