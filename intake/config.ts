@@ -42,6 +42,35 @@ export function parseIntakeConfig(env: NodeJS.ProcessEnv, base: Config): IntakeC
   const result = intakeEnvironmentSchema.safeParse(present);
   if (!result.success) throw new ConfigError(result.error.issues.map((issue) => line(issue.path, issue.message, env)).join('\n'));
   const vars = result.data;
+  const episodeDefaults = parseEpisodeDefaults(env, base);
+  const [host = '127.0.0.1', port = '8110'] = vars.INTAKE_BIND.split(':');
+  return {
+    base,
+    bind: { host, port: Number(port) },
+    publicUrl: (vars.INTAKE_PUBLIC_URL ?? `http://${vars.INTAKE_BIND}`).replace(/\/+$/, ''),
+    secret: vars.INTAKE_SECRET,
+    maxBodyBytes: vars.INTAKE_MAX_BODY_BYTES,
+    episodeDefaults,
+    pollIntervalMs: vars.INTAKE_POLL_INTERVAL === 'off' ? undefined : vars.INTAKE_POLL_INTERVAL * 1000,
+    source: vars.INTAKE_SOURCE,
+  };
+}
+
+/** The supervisor of new episodes on the local stack, whose embedded FHIR server holds it. */
+export const LOCAL_STACK_SUPERVISOR = 'Practitioner/local-supervisor';
+
+/** On the local stack (no FHIR_BASE_URL: the embedded server), what `npm start` gives the intake. */
+export function withLocalStackDefaults(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return env.FHIR_BASE_URL ? env : { INTAKE_SUPERVISOR: LOCAL_STACK_SUPERVISOR, ...env };
+}
+
+const episodeDefaultsEnvironmentSchema = intakeEnvironmentSchema.pick({ INTAKE_SUPERVISOR: true, INTAKE_AGENCY: true });
+
+/** What new episodes start with (INTAKE_SUPERVISOR, INTAKE_AGENCY, AGENCY_POLICY_FILE), alone: what the operator CLI's `redeliver` needs. */
+export function parseEpisodeDefaults(env: NodeJS.ProcessEnv, base: Config): EpisodeDefaults {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value));
+  const result = episodeDefaultsEnvironmentSchema.safeParse(present);
+  if (!result.success) throw new ConfigError(result.error.issues.map((issue) => line(issue.path, issue.message, env)).join('\n'));
   let policy: unknown = {};
   if (base.agencyPolicyFile) {
     try {
@@ -50,22 +79,12 @@ export function parseIntakeConfig(env: NodeJS.ProcessEnv, base: Config): IntakeC
       throw new ConfigError('configuration error: AGENCY_POLICY_FILE: not a JSON file');
     }
   }
-  const defaults = episodeDefaultsSchema.safeParse({ supervisor: vars.INTAKE_SUPERVISOR, agency: vars.INTAKE_AGENCY, policy });
+  const defaults = episodeDefaultsSchema.safeParse({ supervisor: result.data.INTAKE_SUPERVISOR, agency: result.data.INTAKE_AGENCY, policy });
   if (!defaults.success) {
     const variable = { supervisor: 'INTAKE_SUPERVISOR', agency: 'INTAKE_AGENCY', policy: 'AGENCY_POLICY_FILE' } as Record<string, string>;
     throw new ConfigError(defaults.error.issues.map((issue) => line([variable[String(issue.path[0])] ?? 'environment'], issue.message, env)).join('\n'));
   }
-  const [host = '127.0.0.1', port = '8110'] = vars.INTAKE_BIND.split(':');
-  return {
-    base,
-    bind: { host, port: Number(port) },
-    publicUrl: (vars.INTAKE_PUBLIC_URL ?? `http://${vars.INTAKE_BIND}`).replace(/\/+$/, ''),
-    secret: vars.INTAKE_SECRET,
-    maxBodyBytes: vars.INTAKE_MAX_BODY_BYTES,
-    episodeDefaults: defaults.data,
-    pollIntervalMs: vars.INTAKE_POLL_INTERVAL === 'off' ? undefined : vars.INTAKE_POLL_INTERVAL * 1000,
-    source: vars.INTAKE_SOURCE,
-  };
+  return defaults.data;
 }
 
 export function loadIntakeConfig(envFile = '.env'): IntakeConfig {

@@ -8,15 +8,16 @@
 import { parseArgs } from 'node:util';
 import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { z } from 'zod';
-import { ConfigError } from '../worker/config.ts';
+import { type Config, ConfigError, loadConfig } from '../worker/config.ts';
 import { createDataConverter, resolveCodecKeys } from '../worker/data-converter.ts';
 import { createFhirClient } from '../worker/fhir-client.ts';
 import { episodeWorkflowId, localDateSchema } from '../workflows/episode/input.ts';
 import { getState, recordEvent, type EpisodeEventInput } from '../workflows/episode/messages.ts';
 import { isOpen } from '../workflows/episode/state.ts';
 import { EpisodeStatus, OverdueCount, SpecialistId } from '../workflows/search-attributes.ts';
-import { loadIntakeConfig, type IntakeConfig } from './config.ts';
+import { parseEpisodeDefaults, withLocalStackDefaults } from './config.ts';
 import { deliverFhirChange, DeliveryUnavailable } from './deliver-fhir-change.ts';
+import type { EpisodeDefaults } from './episode-defaults.ts';
 import { createIntakeLog } from './log.ts';
 import { temporalConnectionOptions } from '../worker/temporal-connection.ts';
 
@@ -49,7 +50,10 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 
 export interface Io {
   out: (line: string) => void;
-  config: () => IntakeConfig;
+  /** Temporal, FHIR and the payload codec: what every command uses. */
+  config: () => Config;
+  /** What new episodes start with: only `redeliver`, which may start one, asks for it. */
+  episodeDefaults: (base: Config) => EpisodeDefaults;
 }
 
 export async function runOperatorCli(argv: string[], io: Io): Promise<number> {
@@ -73,9 +77,10 @@ export async function runOperatorCli(argv: string[], io: Io): Promise<number> {
   }
   if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   const config = io.config();
-  const dataConverter = createDataConverter(resolveCodecKeys(config.base));
-  const connection = await Connection.connect({ ...temporalConnectionOptions(config.base.temporal), connectTimeout: 5_000 });
-  const temporal = new Client({ connection, namespace: config.base.temporal.namespace, dataConverter });
+  const dataConverter = createDataConverter(resolveCodecKeys(config));
+  const episodeDefaults = command === 'redeliver' ? io.episodeDefaults(config) : undefined;
+  const connection = await Connection.connect({ ...temporalConnectionOptions(config.temporal), connectTimeout: 5_000 });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   try {
     switch (command) {
       case 'list': {
@@ -123,10 +128,10 @@ export async function runOperatorCli(argv: string[], io: Io): Promise<number> {
       case 'redeliver': {
         const reference = parsed(resourceArg, target, 'resource');
         const [type, id] = reference.split('/') as ['Encounter', string];
-        const fhir = createFhirClient(config.base.fhir);
+        const fhir = createFhirClient(config.fhir);
         const resource = await fhir.readResource(type, id, { cache: 'no-cache' });
         const log = createIntakeLog('warn', (line) => process.stderr.write(line));
-        const result = await deliverFhirChange({ temporal, fhir, taskQueue: config.base.temporal.taskQueue, defaults: config.episodeDefaults, log }, resource);
+        const result = await deliverFhirChange({ temporal, fhir, taskQueue: config.temporal.taskQueue, defaults: episodeDefaults as EpisodeDefaults, log }, resource);
         io.out(result.outcome === 'delivered' ? `delivered ${result.events} event(s) to ${result.episodeOfCare}` : `skipped: ${result.reason}`);
         return result.outcome === 'delivered' ? 0 : 1;
       }
@@ -168,7 +173,7 @@ export function exitCodeOf(error: unknown): { code: number; message: string } {
 }
 
 if (import.meta.main) {
-  const io: Io = { out: (line) => console.log(line), config: () => loadIntakeConfig() };
+  const io: Io = { out: (line) => console.log(line), config: () => loadConfig(), episodeDefaults: (base) => parseEpisodeDefaults(withLocalStackDefaults(process.env), base) };
   try {
     process.exitCode = await runOperatorCli(process.argv.slice(2), io);
   } catch (error) {

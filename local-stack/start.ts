@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { startCodecServer } from '../worker/codec-server.ts';
 import type { RunningCodecServer } from '../worker/codec-server.ts';
 import { ConfigError, loadConfig } from '../worker/config.ts';
+import { LOCAL_STACK_SUPERVISOR } from '../intake/config.ts';
 import type { Config } from '../worker/config.ts';
 import { resolveCodecKeys } from '../worker/data-converter.ts';
 import { AesGcmPayloadCodec } from '../worker/payload-codec.ts';
@@ -181,7 +182,7 @@ async function main(): Promise<void> {
         ...env,
         INTAKE_BIND: intakeBind(),
         INTAKE_SECRET: intakeAuth.secret,
-        INTAKE_SUPERVISOR: process.env.INTAKE_SUPERVISOR || 'Practitioner/local-supervisor',
+        INTAKE_SUPERVISOR: process.env.INTAKE_SUPERVISOR || LOCAL_STACK_SUPERVISOR,
       },
       /intake listening/,
     );

@@ -8,10 +8,10 @@ import type { EpisodeOfCare } from '@medplum/fhirtypes';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startFhirServer, type RunningFhirServer } from '../../fhir-server/server.ts';
-import { parseIntakeConfig } from '../../intake/config.ts';
+import { parseEpisodeDefaults } from '../../intake/config.ts';
 import { exitCodeOf, runOperatorCli } from '../../intake/operator-cli.ts';
 import { startTemporalDevServer, type RunningDevServer } from '../../local-stack/dev-server.ts';
-import { parseConfig } from '../../worker/config.ts';
+import { type Config, parseConfig } from '../../worker/config.ts';
 import { createDataConverter, resolveCodecKeys } from '../../worker/data-converter.ts';
 import { createFhirClient } from '../../worker/fhir-client.ts';
 import { createCareWorker } from '../../worker/worker.ts';
@@ -61,7 +61,8 @@ afterAll(async () => {
 async function cli(...argv: string[]): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
   try {
-    const code = await runOperatorCli(argv, { out: (line) => lines.push(line), config: () => parseIntakeConfig(env, parseConfig(env)) });
+    const io = { out: (line: string) => lines.push(line), config: () => parseConfig(env), episodeDefaults: (base: Config) => parseEpisodeDefaults(env, base) };
+    const code = await runOperatorCli(argv, io);
     return { code, out: lines.join('\n') };
   } catch (error) {
     const { code, message } = exitCodeOf(error);
@@ -115,11 +116,14 @@ test('usage errors and unknown episodes: clear messages and exit codes', async (
   const help = spawnSync(process.execPath, [new URL('../../intake/operator-cli.ts', import.meta.url).pathname, '--help'], { encoding: 'utf8' });
   expect(help.status).toBe(0);
   expect(help.stdout).toContain('usage: care-episodes');
-  const badConfig = spawnSync(process.execPath, [new URL('../../intake/operator-cli.ts', import.meta.url).pathname, 'list'], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH, INTAKE_SECRET: 'short' },
-  });
+  const cliProcess = (env: Record<string, string>, ...argv: string[]) =>
+    spawnSync(process.execPath, [new URL('../../intake/operator-cli.ts', import.meta.url).pathname, ...argv], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+  // Listing needs Temporal only: no intake secret, no supervisor.
+  const listing = cliProcess({ TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: TASK_QUEUE, CODEC_KEYS: env.CODEC_KEYS as string }, 'list', '--all');
+  expect([listing.status, listing.stderr]).toEqual([0, '']);
+  expect(listing.stdout).toMatch(/\d+ episode\(s\)/);
+  const badConfig = cliProcess({ FHIR_BASE_URL: 'http://ehr.example.org/fhir', INTAKE_SUPERVISOR: 'Practitioner/', INTAKE_SECRET: 'short' }, 'redeliver', 'Encounter/e1');
   expect(badConfig.status).toBe(78);
-  expect(badConfig.stderr).toContain('INTAKE_SECRET');
-  expect(badConfig.stderr).not.toContain('short');
+  expect(badConfig.stderr).toContain('configuration error: INTAKE_SUPERVISOR');
+  expect(badConfig.stderr).not.toContain('INTAKE_SECRET');
 });
