@@ -10,6 +10,7 @@ import { createFhirClient } from '../worker/fhir-client.ts';
 import { loadIntakeConfig, type IntakeConfig } from './config.ts';
 import { WATCHED_TYPES } from './fhir-change-mapping.ts';
 import { startIntakeServer } from './http-server.ts';
+import { requireEpisodeDefaultsOnFhir } from './require-episode-defaults.ts';
 import { createIntakeLog } from './log.ts';
 import { ensurePolling, requestPoll } from './polling.ts';
 import { temporalConnectionOptions } from '../worker/temporal-connection.ts';
@@ -28,6 +29,16 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createIntakeLog(config.base.logLevel);
+  const fhir = createFhirClient(config.base.fhir);
+  try {
+    if ((await requireEpisodeDefaultsOnFhir(fhir, config.episodeDefaults)) === 'unchecked') log.warn('FHIR server did not answer: INTAKE_SUPERVISOR and INTAKE_AGENCY unchecked');
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78);
+    }
+    throw error;
+  }
   const connection = await Connection.connect(temporalConnectionOptions(config.base.temporal));
   // Events and episode inputs hold PHI: encrypted like everything the worker writes.
   const temporal = new Client({ connection, namespace: config.base.temporal.namespace, dataConverter: createDataConverter(codecKeys) });
@@ -43,7 +54,7 @@ async function main(): Promise<void> {
     log.info('polling', { workflowId, intervalMs: config.pollIntervalMs });
   }
   const server = await startIntakeServer({
-    delivery: { temporal, fhir: createFhirClient(config.base.fhir), taskQueue, defaults: config.episodeDefaults, log },
+    delivery: { temporal, fhir, taskQueue, defaults: config.episodeDefaults, log },
     secret: config.secret,
     host: config.bind.host,
     port: config.bind.port,

@@ -14,6 +14,8 @@ import { startCodecServer } from '../worker/codec-server.ts';
 import type { RunningCodecServer } from '../worker/codec-server.ts';
 import { ConfigError, loadConfig } from '../worker/config.ts';
 import { LOCAL_STACK_SUPERVISOR } from '../intake/config.ts';
+import { ensureLocalStackSupervisor } from '../intake/require-episode-defaults.ts';
+import { createFhirClient } from '../worker/fhir-client.ts';
 import type { Config } from '../worker/config.ts';
 import { resolveCodecKeys } from '../worker/data-converter.ts';
 import { AesGcmPayloadCodec } from '../worker/payload-codec.ts';
@@ -172,6 +174,10 @@ async function main(): Promise<void> {
     };
     say('starting the FHIR server…');
     fhir = await startNodeService('fhir', 'fhir-server/main.ts', env, /FHIR server listening/);
+    const supervisor = process.env.INTAKE_SUPERVISOR || LOCAL_STACK_SUPERVISOR;
+    if (!process.env.FHIR_BASE_URL && supervisor === LOCAL_STACK_SUPERVISOR) {
+      await ensureLocalStackSupervisor(createFhirClient({ baseUrl: env.FHIR_BASE_URL, auth: { kind: 'none' } }), supervisor);
+    }
     say('starting the worker…');
     worker = await startNodeService('worker', 'worker/main.ts', env, /worker started/);
     say('starting the event intake (rest-hook endpoint and FHIR polling)…');
@@ -182,7 +188,7 @@ async function main(): Promise<void> {
         ...env,
         INTAKE_BIND: intakeBind(),
         INTAKE_SECRET: intakeAuth.secret,
-        INTAKE_SUPERVISOR: process.env.INTAKE_SUPERVISOR || LOCAL_STACK_SUPERVISOR,
+        INTAKE_SUPERVISOR: supervisor,
       },
       /intake listening/,
     );

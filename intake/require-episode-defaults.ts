@@ -1,0 +1,40 @@
+/**
+ * INTAKE_SUPERVISOR and INTAKE_AGENCY name resources that every Task of every new episode refers to,
+ * and servers that check references on write (HAPI by default) refuse those Tasks when they are not
+ * there. So start-up reads both and stops when the server says one does not exist; a server that
+ * does not answer only delays the check to the Task writes, which retry.
+ */
+import type { MedplumClient } from '@medplum/core';
+import type { Resource } from '@medplum/fhirtypes';
+import { ConfigError } from '../worker/config.ts';
+import { httpStatusOf, isGone } from '../worker/fhir-http-error.ts';
+import type { EpisodeDefaults } from './episode-defaults.ts';
+
+export async function requireEpisodeDefaultsOnFhir(fhir: MedplumClient, defaults: EpisodeDefaults): Promise<'resolved' | 'unchecked'> {
+  const references: [variable: string, reference: string | undefined][] = [
+    ['INTAKE_SUPERVISOR', defaults.supervisor],
+    ['INTAKE_AGENCY', defaults.agency],
+  ];
+  for (const [variable, reference] of references) {
+    if (!reference) continue;
+    const [type, id] = reference.split('/') as [Resource['resourceType'], string];
+    try {
+      await fhir.readResource(type, id, { cache: 'no-cache' });
+    } catch (error) {
+      if (isGone(error)) throw new ConfigError(`configuration error: ${variable}: ${reference} not found on the FHIR server (HTTP ${httpStatusOf(error)})`);
+      return 'unchecked';
+    }
+  }
+  return 'resolved';
+}
+
+/** The local stack's embedded server starts empty: its default supervisor is created there. */
+export async function ensureLocalStackSupervisor(fhir: MedplumClient, reference: string): Promise<void> {
+  const id = reference.slice('Practitioner/'.length);
+  try {
+    await fhir.readResource('Practitioner', id, { cache: 'no-cache' });
+  } catch (error) {
+    if (!isGone(error)) throw error;
+    await fhir.updateResource({ resourceType: 'Practitioner', id, active: true, name: [{ text: 'Local stack supervisor' }] });
+  }
+}
