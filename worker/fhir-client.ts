@@ -34,6 +34,8 @@ function failWithStatus(fetchImpl: typeof fetch): typeof fetch {
     try {
       response = await fetchImpl(input, init);
     } catch (error) {
+      // A request we cancelled (an activity's timeout or cancellation) is no answer of the server's.
+      if (init?.signal?.aborted) throw error;
       throw new FhirServerUnreachable(error);
     }
     if (response.status < 400) return response;
