@@ -175,6 +175,33 @@ export async function historyLengths(env: TestWorkflowEnvironment, workflowId: s
   return lengths;
 }
 
+/**
+ * Whether nothing of the workflow is in flight: every activity it scheduled has closed and its last
+ * workflow task has completed. The time-skipping server holds a time-skipping lock for each open
+ * activity and keeps it when the workflow is terminated, so a test that terminates an episode with
+ * an activity still running leaves the clock of every later test stopped.
+ */
+function idle(events: HistoryEvent[]): boolean {
+  const closed = new Set(
+    events.map((event) => {
+      const closing = event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes ?? event.activityTaskCanceledEventAttributes;
+      return closing ? Number(closing.scheduledEventId) : undefined;
+    }),
+  );
+  const openActivity = events.some((event) => event.activityTaskScheduledEventAttributes && !closed.has(Number(event.eventId)));
+  const last = events.at(-1);
+  return !openActivity && !last?.workflowTaskScheduledEventAttributes && !last?.workflowTaskStartedEventAttributes;
+}
+
+/** Terminates an episode once nothing of it is in flight (see `idle`). */
+export async function terminateWhenIdle(handle: WorkflowHandle<typeof clientEpisode>): Promise<void> {
+  for (let polls = 0; !idle((await handle.fetchHistory()).events ?? []); polls++) {
+    if (polls >= 300) throw new Error(`${handle.workflowId} still has work in flight after 300 polls`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await handle.terminate('test done');
+}
+
 const payloads = new DefaultPayloadConverter();
 const decoded = (payload: Payload | null | undefined): unknown => (payload ? payloads.fromPayload(payload) : undefined);
 

@@ -22,6 +22,7 @@ import {
   summaryOf,
   taskRows,
   taskWrites,
+  terminateWhenIdle,
   upsertedAttributes,
 } from './harness.ts';
 
@@ -32,6 +33,8 @@ const { EventType } = proto.temporal.api.enums.v1;
 let unavailableWrites = { episode: '', count: 0 };
 /** Writes of this episode's Tasks that take 6 s (longer than a local attempt may) while above zero. */
 let slowWrites = { episode: '', count: 0 };
+/** Settles when the FHIR server has answered the last slow write. */
+let slowWriteAnswered: Promise<void> = Promise.resolve();
 const failingFetch: typeof fetch = async (input, init) => {
   const url = input instanceof Request ? input.url : String(input);
   const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
@@ -44,7 +47,9 @@ const failingFetch: typeof fetch = async (input, init) => {
   }
   if (taskWrite(slowWrites)) {
     slowWrites.count -= 1;
-    await new Promise((resolve) => setTimeout(resolve, 6000));
+    const sent = new Promise((resolve) => setTimeout(resolve, 6000)).then(() => fetch(input, init));
+    slowWriteAnswered = sent.then(() => undefined, () => undefined);
+    return sent;
   }
   return fetch(input, init);
 };
@@ -101,7 +106,7 @@ test('a busy month: one marker per Task write, timers kept while the wake-up sta
   const updates = 1 + 2 * weeks.length;
   console.log(`busy month: ${events.length} history events for ${updates} events (${(events.length / updates).toFixed(1)} each)`);
   recordFixture('busy-month', history);
-  await handle.terminate('test done');
+  await terminateWhenIdle(handle);
 });
 
 test('FHIR answers a write 503 with Retry-After: the write waits as asked, then goes on as an ordinary activity, and is written once', { timeout: 120_000 }, async () => {
@@ -123,7 +128,7 @@ test('FHIR answers a write 503 with Retry-After: the write waits as asked, then 
   expect(ordinary.map((event) => event.activityTaskScheduledEventAttributes?.activityType?.name)).toEqual(['writeRequirementTask']);
   expect(events.indexOf(waited!)).toBeLessThan(events.indexOf(ordinary[0]!));
   recordFixture('fhir-retry-after', history);
-  await handle.terminate('test done');
+  await terminateWhenIdle(handle);
 });
 
 test('a write slower than a local attempt may take is handed to the ordinary activity, and the Task is there once', { timeout: 120_000 }, async () => {
@@ -132,11 +137,11 @@ test('a write slower than a local attempt may take is handed to the ordinary act
   const handle = await startEpisode(stack, episodeInput('busy3', '2035-04-08'));
   await waitForTask('busy3', 'CIP-INITIAL/1');
   // The slow request reaches the server after the ordinary activity's: its conditional create finds the Task.
-  await new Promise((resolve) => setTimeout(resolve, 7000));
+  await slowWriteAnswered;
   expect(slowWrites.count).toBe(0);
   expect(await taskRows(stack.fhir, 'busy3')).toEqual({ 'CIP-INITIAL/1': expect.objectContaining({ status: 'ready', businessStatus: 'open' }) });
   const events = (await handle.fetchHistory()).events ?? [];
   expect(events.filter((event) => localActivityOf(event)?.failed).map((event) => summaryOf(event))).toEqual(['Task CIP-INITIAL/1 open']);
   expect(ofType(events, 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED').map((event) => event.activityTaskScheduledEventAttributes?.activityType?.name)).toEqual(['writeRequirementTask']);
-  await handle.terminate('test done');
+  await terminateWhenIdle(handle);
 });
