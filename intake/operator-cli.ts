@@ -14,6 +14,7 @@ import { createFhirClient } from '../worker/fhir-client.ts';
 import { episodeWorkflowId, localDateSchema } from '../workflows/episode/input.ts';
 import { getState, recordEvent, type EpisodeEventInput } from '../workflows/episode/messages.ts';
 import { isOpen } from '../workflows/episode/state.ts';
+import { writeFailureLabel } from '../workflows/episode/write-failure.ts';
 import { EpisodeStatus, OverdueCount, SpecialistId } from '../workflows/search-attributes.ts';
 import { parseEpisodeDefaults, withLocalStackDefaults } from './config.ts';
 import { deliverFhirChange, DeliveryUnavailable } from './deliver-fhir-change.ts';
@@ -106,7 +107,8 @@ export async function runOperatorCli(argv: string[], io: Io): Promise<number> {
         io.out(`EpisodeOfCare/${episode}: ${state.status}, admitted ${state.config.admissionDate}, specialist ${state.config.specialist}, supervisor ${state.config.supervisor}`);
         for (const requirement of Object.values(state.requirements).sort((a, b) => a.dueAt - b.dueAt)) {
           const task = requirement.taskId ? `Task/${requirement.taskId}` : 'no Task yet';
-          io.out(`  ${requirement.key.padEnd(40)} due ${requirement.dueDate}  ${requirement.stage.padEnd(12)} ${isOpen(requirement) ? 'open' : ''}\t${task}`);
+          const failure = requirement.writeFailure ? `\t${writeFailureLabel(requirement.writeFailure)}` : '';
+          io.out(`  ${requirement.key.padEnd(40)} due ${requirement.dueDate}  ${requirement.stage.padEnd(12)} ${isOpen(requirement) ? 'open' : ''}\t${task}${failure}`);
         }
         return 0;
       }

@@ -25,6 +25,8 @@ export interface EpisodeBehaviour {
   readonly keepsWakeUpTimer: boolean;
   /** Search attributes are upserted only when they differ from the last upsert of the run (old: on every pass of the loop). */
   readonly upsertsSearchAttributesOnChange: boolean;
+  /** A Task write the FHIR server refuses (any 4xx) or keeps failing is recorded on its requirement and tried again on a growing backoff while the episode goes on; the ordinary activity gives up after a few attempts (old: a refusal failed the workflow, and a server that kept failing held every other write and timer behind the retries). */
+  readonly refusedWritesWaitOnBackoff: boolean;
 }
 
 export const BEHAVIOUR_PATCHES: Record<keyof EpisodeBehaviour, string> = {
@@ -38,6 +40,7 @@ export const BEHAVIOUR_PATCHES: Record<keyof EpisodeBehaviour, string> = {
   writesLocallyFirst: 'writes-locally-first',
   keepsWakeUpTimer: 'keeps-wake-up-timer',
   upsertsSearchAttributesOnChange: 'upserts-search-attributes-on-change',
+  refusedWritesWaitOnBackoff: 'refused-writes-wait-on-backoff',
 };
 
 export const CURRENT_BEHAVIOUR: EpisodeBehaviour = {
@@ -51,6 +54,7 @@ export const CURRENT_BEHAVIOUR: EpisodeBehaviour = {
   writesLocallyFirst: true,
   keepsWakeUpTimer: true,
   upsertsSearchAttributesOnChange: true,
+  refusedWritesWaitOnBackoff: true,
 };
 export const LEGACY_BEHAVIOUR: EpisodeBehaviour = {
   reassignOnlyOnChange: false,
@@ -63,4 +67,5 @@ export const LEGACY_BEHAVIOUR: EpisodeBehaviour = {
   writesLocallyFirst: false,
   keepsWakeUpTimer: false,
   upsertsSearchAttributesOnChange: false,
+  refusedWritesWaitOnBackoff: false,
 };

@@ -9,6 +9,7 @@ import {
   condition,
   continueAsNew,
   log,
+  metricMeter,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -31,18 +32,27 @@ import { nextWakeUp, tick } from './schedule.ts';
 import { type EpisodeState, initialState } from './state.ts';
 import { currentDetailsOf, searchAttributesOf } from './view.ts';
 import { wakeUpTimers } from './wake-up-timer.ts';
+import { awaitsWriteRetry, failedWrites, refusalOfFailedWrite, withoutWriteFailure, withWriteFailure } from './write-failure.ts';
 
 const { writeRequirementTask, findEvidence } = proxyActivities<EpisodeActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
+/** When a failed write is the episode's to retry (see write-failure.ts): five attempts, 2 s to 16 s apart, then it hands the last failure back. */
+const { writeRequirementTask: writeRequirementTaskBriefly } = proxyActivities<EpisodeActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
+});
 const local = proxyLocalActivities<EpisodeActivities>(LOCAL_ATTEMPT);
+
+const taskWriteFailures = metricMeter.createCounter('care_task_write_failures', 'writes', 'Task writes the FHIR server refused or did not answer, by HTTP status (0: no answer) and code');
 
 /** A Task write: a local activity first when the behaviour says so (see local-first.ts). */
 function writeTask(write: RequirementTaskWrite, locally: boolean): Promise<RequirementTaskWritten> {
-  if (!locally) return writeRequirementTask(write);
+  const ordinary = () => (behaviour.refusedWritesWaitOnBackoff ? writeRequirementTaskBriefly(write) : writeRequirementTask(write));
+  if (!locally) return ordinary();
   const what = `Task ${write.requirement.key} ${write.requirement.stage}`;
-  return locallyFirst(() => local.writeRequirementTask.executeWithOptions({ summary: what }, [write]), () => writeRequirementTask(write), what);
+  return locallyFirst(() => local.writeRequirementTask.executeWithOptions({ summary: what }, [write]), ordinary, what);
 }
 
 function searchEvidence(search: EvidenceSearch, locally: boolean): Promise<EvidenceFound> {
@@ -110,7 +120,7 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
     state = tick(state, Date.now(), behaviour);
     await writeTasks();
     publishView();
-    if (state.status === 'closed') break;
+    if (state.status === 'closed' && failedWrites(state).length === 0) break;
     if (shouldContinueAsNew()) {
       await condition(allHandlersFinished);
       await writeTasks();
@@ -145,14 +155,24 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
         escalatedTaskId: escalated?.taskId,
         now: Date.now(),
       };
-      const result = await writeTask(write, behaviour.writesLocallyFirst);
+      let result: RequirementTaskWritten;
+      try {
+        result = await writeTask(write, behaviour.writesLocallyFirst);
+      } catch (error) {
+        const refusal = refusalOfFailedWrite(error);
+        if (!refusal || !behaviour.refusedWritesWaitOnBackoff) throw error;
+        taskWriteFailures.add(1, { status: String(refusal.status), code: refusal.code });
+        const current = state.requirements[key];
+        if (current) state = { ...state, requirements: { ...state.requirements, [key]: withWriteFailure(current, refusal, Date.now()) } };
+        continue;
+      }
       // Handlers may have changed the requirement while the write was in flight: then it stays unsynced.
       const current =
         state.requirements[key] ??
         (behaviour.closesEscalationWrittenMeanwhile ? escalationClosedMeanwhile(state, requirement, result.taskId) : undefined);
       if (!current) continue;
       const unchanged = JSON.stringify(current) === written;
-      state = { ...state, requirements: { ...state.requirements, [key]: { ...current, taskId: result.taskId, synced: unchanged } } };
+      state = { ...state, requirements: { ...state.requirements, [key]: { ...withoutWriteFailure(current), taskId: result.taskId, synced: unchanged } } };
       if (result.changedInEhr) {
         apply({
           type: 'task-changed',
@@ -170,6 +190,7 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
     return Object.values(state.requirements).find(
       (requirement) =>
         !requirement.synced &&
+        !awaitsWriteRetry(requirement, Date.now()) &&
         // An escalation waits until the overdue Task it points at exists.
         (!requirement.escalates || state.requirements[requirement.escalates]?.taskId !== undefined),
     )?.key;

@@ -8,6 +8,7 @@ import { CURRENT_BEHAVIOUR, type EpisodeBehaviour } from './behaviour.ts';
 import { forgetOldEvidence, applyRememberedEvidence } from './evidence.ts';
 import { addRequirement, advanceAll, asDeadline, nextTransitionAt, pendingOf } from './requirements.ts';
 import { type EpisodeState, isPending, MET_STAGES } from './state.ts';
+import { failedWrites } from './write-failure.ts';
 
 const DAY_MS = 86_400_000;
 /** Recurring deadlines are computed this far ahead, and again when half of that has passed. */
@@ -85,8 +86,9 @@ export interface WakeUp {
 }
 
 export function nextWakeUp(state: EpisodeState, now: number): WakeUp | undefined {
-  if (state.status === 'closed') return undefined;
-  const candidates: WakeUp[] = [];
+  const retries = failedWrites(state).map((requirement): WakeUp => ({ at: requirement.writeFailure!.retryAt, summary: `${requirement.key} write retry` }));
+  if (state.status === 'closed') return earliestAfter(retries, now);
+  const candidates: WakeUp[] = [...retries];
   const transition = nextTransitionAt(state, now);
   if (transition) {
     const requirement = state.requirements[transition.key]!;
@@ -100,5 +102,9 @@ export function nextWakeUp(state: EpisodeState, now: number): WakeUp | undefined
   if (state.status === 'discharged' && graceEnd !== undefined) {
     candidates.push({ at: graceEnd + 1, summary: 'discharge plan grace period ends' });
   }
+  return earliestAfter(candidates, now);
+}
+
+function earliestAfter(candidates: WakeUp[], now: number): WakeUp | undefined {
   return candidates.filter((candidate) => candidate.at > now).sort((a, b) => a.at - b.at)[0];
 }

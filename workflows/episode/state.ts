@@ -39,6 +39,22 @@ export interface Requirement {
   taskId?: string;
   /** False while the Task in FHIR lags behind this requirement (the outbox). */
   synced: boolean;
+  /** Set while the FHIR server refuses or does not answer the Task's write (see write-failure.ts). */
+  writeFailure?: WriteFailure;
+}
+
+/** What the FHIR server answered to the last writes of a requirement's Task that failed. */
+export interface WriteFailure {
+  /** The HTTP status; 0 when the server did not answer. */
+  status: number;
+  /** The OperationOutcome's first issue code, the system error code, or `timeout`. */
+  code: string;
+  /** Failed writes in a row. */
+  attempts: number;
+  /** When the first of them failed. */
+  since: number;
+  /** When the write is tried again. */
+  retryAt: number;
 }
 
 export interface Contact {

@@ -17,6 +17,7 @@ import {
 } from '../search-attributes.ts';
 import { idOf, type EpisodeConfig } from './input.ts';
 import { type EpisodeState, isOpen, type Requirement } from './state.ts';
+import { failedWrites, writeFailureLabel } from './write-failure.ts';
 
 /** The list view's one line, e.g. `Patient/p1 · EpisodeOfCare/e1 · admitted 2026-01-15`. */
 export function staticSummaryOf(config: EpisodeConfig): string {
@@ -72,6 +73,12 @@ const STAGE_LABEL: Record<Requirement['stage'], string> = {
 
 const RECENT_CLOSED_ROWS = 15;
 
+function taskCell(requirement: Requirement): string {
+  const task = requirement.taskId ? `Task/${requirement.taskId}` : '';
+  if (!requirement.writeFailure) return task;
+  return [task, `**${writeFailureLabel(requirement.writeFailure)}**`].filter(Boolean).join(' · ');
+}
+
 /** Open and scheduled requirements, then the most recently closed ones. */
 export function currentDetailsOf(state: EpisodeState, now: number): string {
   const all = Object.values(state.requirements);
@@ -81,10 +88,12 @@ export function currentDetailsOf(state: EpisodeState, now: number): string {
     .sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0))
     .slice(0, RECENT_CLOSED_ROWS);
   const row = (requirement: Requirement) =>
-    `| ${requirement.code} | ${requirement.cycle} | ${requirement.dueDate} | ${STAGE_LABEL[requirement.stage]} | ${requirement.owner} | ${requirement.taskId ? `Task/${requirement.taskId}` : ''} | ${requirement.evidence ?? requirement.reason ?? ''} |`;
+    `| ${requirement.code} | ${requirement.cycle} | ${requirement.dueDate} | ${STAGE_LABEL[requirement.stage]} | ${requirement.owner} | ${taskCell(requirement)} | ${requirement.evidence ?? requirement.reason ?? ''} |`;
+  const unwritten = failedWrites(state).length;
   return [
     `### ${state.config.episodeOfCare} — ${state.closedReason ? `closed (${state.closedReason})` : state.status}`,
     `Admitted ${state.config.admissionDate}${state.dischargeDate ? ` · discharged ${state.dischargeDate}` : ''} · as of ${new Date(now).toISOString()}`,
+    ...(unwritten > 0 ? ['', `**${unwritten} Task(s) not written: the FHIR server refused them or did not answer; retried on a growing backoff.**`] : []),
     '',
     '| requirement | cycle | due | status | owner | task | evidence / reason |',
     '| --- | --- | --- | --- | --- | --- | --- |',
