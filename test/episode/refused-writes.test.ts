@@ -7,15 +7,21 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { getState } from '../../workflows/episode/messages.ts';
-import { episodeInput, faceToFace, localNoon, recordFixture, send, skipTo, startEpisode, startStack, type Stack, taskRows, terminateWhenIdle } from './harness.ts';
+import { episodeInput, faceToFace, localNoon, recordFixture, send, skipTo, summaryOf, startEpisode, startStack, type Stack, taskRows, terminateWhenIdle } from './harness.ts';
 
 const MINUTE = 60_000;
 /** While set, the FHIR server answers writes of this Task identifier with 400. */
 let refused: string | undefined;
 let refusals = 0;
+/** While set, the FHIR server answers searches naming this episode with 403. */
+let forbiddenSearches: string | undefined;
 const refusingFetch: typeof fetch = async (input, init) => {
   const url = input instanceof Request ? input.url : String(input);
   const method = (init?.method ?? 'GET').toUpperCase();
+  if (forbiddenSearches && method === 'GET' && url.includes(forbiddenSearches)) {
+    const outcome = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'forbidden' }] };
+    return new Response(JSON.stringify(outcome), { status: 403, headers: { 'Content-Type': 'application/fhir+json' } });
+  }
   if (refused && /\/Task(\/|\?|$)/.test(url) && ['POST', 'PUT'].includes(method) && String(init?.body ?? '').includes(`"${refused}"`)) {
     refusals++;
     const outcome = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing', diagnostics: 'HAPI-1094: Resource Practitioner/missing not found' }] };
@@ -78,5 +84,24 @@ test('a refused Task write leaves the episode running, its other Tasks written, 
   const history = await handle.fetchHistory();
   expect((history.events ?? []).filter((event) => event.workflowTaskFailedEventAttributes)).toEqual([]);
   recordFixture('refused-write', history);
+  await terminateWhenIdle(handle);
+});
+
+test('a refused evidence search at the start waits on the same backoff, then the start goes on', { timeout: 300_000 }, async () => {
+  // Admitted a month ago: CIP-INITIAL is already due, so the start searches the record first.
+  await skipTo(stack.env, localNoon('2036-02-10'));
+  forbiddenSearches = 'refused2';
+  const handle = await startEpisode(stack, episodeInput('refused2', '2036-01-09'));
+  const retryTimer = async () =>
+    ((await handle.fetchHistory()).events ?? []).filter((event) => event.timerStartedEventAttributes).map((event) => summaryOf(event));
+  expect(await until('the search waits', retryTimer, (summaries) => summaries.length > 0)).toEqual(['evidence search retry after HTTP 403 forbidden']);
+  expect((await handle.describe()).status.name).toBe('RUNNING');
+  expect((await handle.query(getState)).reconciled).toBe(false);
+
+  forbiddenSearches = undefined;
+  await skipTo(stack.env, localNoon('2036-02-10') + MINUTE + 1);
+  const state = await until('the start reconciled', () => handle.query(getState), (current) => current.reconciled && current.requirements['CIP-INITIAL/1']?.taskId !== undefined);
+  expect(state.requirements['CIP-INITIAL/1']!.stage).toBe('overdue');
+  expect((await taskRows(stack.fhir, 'refused2'))['CIP-INITIAL/1']).toMatchObject({ status: 'ready', businessStatus: 'overdue' });
   await terminateWhenIdle(handle);
 });

@@ -15,6 +15,7 @@ import {
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -32,7 +33,7 @@ import { nextWakeUp, tick } from './schedule.ts';
 import { type EpisodeState, initialState } from './state.ts';
 import { currentDetailsOf, searchAttributesOf } from './view.ts';
 import { wakeUpTimers } from './wake-up-timer.ts';
-import { awaitsWriteRetry, failedWrites, refusalOfFailedWrite, withoutWriteFailure, withWriteFailure } from './write-failure.ts';
+import { answerLabel, awaitsWriteRetry, failedWrites, refusalOfFailedCall, withoutWriteFailure, withWriteFailure, writeRetryDelayMs } from './write-failure.ts';
 
 const { writeRequirementTask, findEvidence } = proxyActivities<EpisodeActivities>({
   startToCloseTimeout: '1 minute',
@@ -108,7 +109,7 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
     const now = Date.now();
     const deadlines = startDeadlines(state, now, behaviour);
     const search = evidenceSearchFor(state, deadlines, now);
-    const found = search ? await searchEvidence(search, behaviour.writesLocallyFirst) : {};
+    const found = search ? await searchEvidenceUntilAnswered(search) : {};
     // Read `state` only after the await: events may have been applied meanwhile.
     state = reconcile(state, deadlines, found, Date.now(), behaviour);
   }
@@ -159,7 +160,7 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
       try {
         result = await writeTask(write, behaviour.writesLocallyFirst);
       } catch (error) {
-        const refusal = refusalOfFailedWrite(error);
+        const refusal = refusalOfFailedCall(error);
         if (!refusal || !behaviour.refusedWritesWaitOnBackoff) throw error;
         taskWriteFailures.add(1, { status: String(refusal.status), code: refusal.code });
         const current = state.requirements[key];
@@ -182,6 +183,19 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
           owner: result.changedInEhr.owner,
           at: result.changedInEhr.at,
         });
+      }
+    }
+  }
+
+  /** The start's evidence search; a refusal waits on the same backoff as a refused write (nothing else runs before the start is reconciled). */
+  async function searchEvidenceUntilAnswered(search: EvidenceSearch): Promise<EvidenceFound> {
+    for (let attempts = 1; ; attempts++) {
+      try {
+        return await searchEvidence(search, behaviour.writesLocallyFirst);
+      } catch (error) {
+        const refusal = refusalOfFailedCall(error);
+        if (!refusal || !behaviour.refusedWritesWaitOnBackoff) throw error;
+        await sleep(writeRetryDelayMs(attempts), { summary: `evidence search retry after ${answerLabel(refusal)}` });
       }
     }
   }

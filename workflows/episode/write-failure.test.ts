@@ -2,7 +2,7 @@ import { ActivityFailure, ApplicationFailure, RetryState, TimeoutFailure, Timeou
 import { describe, expect, test } from 'vitest';
 import { noon, startedEpisode } from './episode-fixtures.ts';
 import { nextWakeUp } from './schedule.ts';
-import { awaitsWriteRetry, failedWrites, refusalOfFailedWrite, withoutWriteFailure, withWriteFailure, writeFailureLabel, writeRetryDelayMs } from './write-failure.ts';
+import { awaitsWriteRetry, failedWrites, refusalOfFailedCall, withoutWriteFailure, withWriteFailure, writeFailureLabel, writeRetryDelayMs } from './write-failure.ts';
 
 const MINUTE = 60_000;
 const activityFailed = (cause: Error) => new ActivityFailure('activity failed', 'writeRequirementTask', '7', RetryState.MAXIMUM_ATTEMPTS_REACHED, undefined, cause);
@@ -23,7 +23,7 @@ describe('the backoff of a refused write', () => {
 });
 
 describe('what the FHIR server answered, read off a failed write', () => {
-  test.each<[string, unknown, ReturnType<typeof refusalOfFailedWrite>]>([
+  test.each<[string, unknown, ReturnType<typeof refusalOfFailedCall>]>([
     ['a local attempt refused (the failure as it is)', refused(400, 'processing'), { status: 400, code: 'processing' }],
     ['an ordinary activity refused', activityFailed(refused(422, 'invariant')), { status: 422, code: 'invariant' }],
     ['an ordinary activity out of attempts on 503', activityFailed(refused(503, 'transient')), { status: 503, code: 'transient' }],
@@ -33,12 +33,12 @@ describe('what the FHIR server answered, read off a failed write', () => {
     ['a failure of our own code (no refusal)', activityFailed(ApplicationFailure.create({ message: 'x is undefined', type: 'TypeError' })), undefined],
     ['an error of the workflow code', new TypeError('x is undefined'), undefined],
   ])('%s', (_, error, refusal) => {
-    expect(refusalOfFailedWrite(error)).toEqual(refusal);
+    expect(refusalOfFailedCall(error)).toEqual(refusal);
   });
 
   test('keeps the code only, never the server text nor the Retry-After', () => {
     const failure = ApplicationFailure.create({ message: 'm', details: [{ status: 429, code: 'throttled', retryAfterMs: 5000, text: 'Patient Jane Doe' }] });
-    expect(refusalOfFailedWrite(failure)).toEqual({ status: 429, code: 'throttled' });
+    expect(refusalOfFailedCall(failure)).toEqual({ status: 429, code: 'throttled' });
   });
 });
 

@@ -27,7 +27,7 @@ function isRefusal(detail: unknown): detail is FhirRefusal {
  * ordinary activity's as the cause of its ActivityFailure); undefined when the failure is not the
  * server's but ours.
  */
-export function refusalOfFailedWrite(error: unknown): FhirRefusal | undefined {
+export function refusalOfFailedCall(error: unknown): FhirRefusal | undefined {
   const failure = error instanceof ActivityFailure ? error.cause : error;
   if (failure instanceof TimeoutFailure) return { status: 0, code: 'timeout' };
   if (!(failure instanceof ApplicationFailure)) return undefined;
@@ -57,9 +57,14 @@ export function failedWrites(state: EpisodeState): Requirement[] {
   return Object.values(state.requirements).filter((requirement) => requirement.writeFailure !== undefined);
 }
 
+/** `HTTP 400 processing`, or `no answer (ECONNREFUSED)`. */
+export function answerLabel(refusal: FhirRefusal): string {
+  return refusal.status === 0 ? `no answer (${refusal.code})` : `HTTP ${refusal.status} ${refusal.code}`;
+}
+
 /** e.g. `not written: HTTP 400 processing, 3 attempts since 2026-03-01T10:00:00.000Z, next 2026-03-01T10:07:00.000Z`. */
 export function writeFailureLabel(failure: WriteFailure): string {
-  const answer = failure.status === 0 ? `no answer (${failure.code})` : `HTTP ${failure.status} ${failure.code}`;
+  const answer = answerLabel(failure);
   const attempts = failure.attempts === 1 ? '1 attempt' : `${failure.attempts} attempts`;
   return `not written: ${answer}, ${attempts} since ${new Date(failure.since).toISOString()}, next ${new Date(failure.retryAt).toISOString()}`;
 }
