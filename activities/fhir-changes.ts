@@ -16,7 +16,8 @@ import { versionKeyOf } from '../intake/references.ts';
 import type { FhirChangeActivities, FhirChangesPoll, FhirChangesPolled, FhirChangesProgress } from '../workflows/polling/activity-contract.ts';
 import { currentCursor, cursorAfter, isUndelivered, polledChange, searchFloor } from '../workflows/polling/cursor.ts';
 
-const PAGE_SIZE = 100;
+// Servers cap `_count` at their own maximum (and page on by `next`); fewer pages, fewer sorts of the whole result.
+const PAGE_SIZE = 500;
 
 export type DeliverChange = typeof deliverFhirChange;
 
