@@ -1,8 +1,10 @@
 /**
  * The polling workflow's activity: searches one resource type for what changed since the cursor
- * (`_lastUpdated` from the cursor minus the overlap, sorted, following `next` links), hands each
- * new version to its episode with the intake's one mapping, and returns the new cursor. Resources
- * never leave the activity: the workflow sees ids, versions and counts only.
+ * (`_lastUpdated` from the cursor's floor, sorted by `_lastUpdated` then `_id`, following `next`
+ * links), hands each undelivered version to its episode with the intake's one mapping, and returns
+ * the new cursor. It heartbeats after each change with the cursor so far, and a retried attempt
+ * goes on from there. Resources never leave the activity: the workflow sees ids, versions and
+ * counts only.
  */
 import type { MedplumClient } from '@medplum/core';
 import type { Resource, ResourceType } from '@medplum/fhirtypes';
@@ -11,16 +13,25 @@ import { deliverFhirChange, type DeliveryContext } from '../intake/deliver-fhir-
 import { episodeDefaultsSchema } from '../intake/episode-defaults.ts';
 import type { IntakeLog } from '../intake/log.ts';
 import { versionKeyOf } from '../intake/references.ts';
-import type { FhirChangeActivities, FhirChangesPoll, FhirChangesPolled } from '../workflows/polling/activity-contract.ts';
-import { advanceCursor, isNewVersion, searchFloor, type SeenVersion, versionKey } from '../workflows/polling/cursor.ts';
+import type { FhirChangeActivities, FhirChangesPoll, FhirChangesPolled, FhirChangesProgress } from '../workflows/polling/activity-contract.ts';
+import { currentCursor, cursorAfter, isUndelivered, polledChange, searchFloor } from '../workflows/polling/cursor.ts';
 
-const PAGE_SIZE = 100;
+// Servers cap `_count` at their own maximum (and page on by `next`); fewer pages, fewer sorts of the whole result.
+const PAGE_SIZE = 500;
 
-export function createFhirChangeActivities({ fhir }: { fhir: MedplumClient }): FhirChangeActivities {
-  return { pollFhirChanges: (poll) => pollFhirChangesWith(fhir, poll) };
+export type DeliverChange = typeof deliverFhirChange;
+
+export interface FhirChangeActivityOptions {
+  fhir: MedplumClient;
+  /** The delivery of one change; tests wrap the real one to count what it is given. */
+  deliver?: DeliverChange;
 }
 
-export async function pollFhirChangesWith(fhir: MedplumClient, poll: FhirChangesPoll): Promise<FhirChangesPolled> {
+export function createFhirChangeActivities({ fhir, deliver = deliverFhirChange }: FhirChangeActivityOptions): FhirChangeActivities {
+  return { pollFhirChanges: (poll) => pollFhirChangesWith(fhir, poll, deliver) };
+}
+
+export async function pollFhirChangesWith(fhir: MedplumClient, poll: FhirChangesPoll, deliver: DeliverChange = deliverFhirChange): Promise<FhirChangesPolled> {
   const context = Context.current();
   const delivery: DeliveryContext = {
     temporal: context.client,
@@ -29,32 +40,37 @@ export async function pollFhirChangesWith(fhir: MedplumClient, poll: FhirChanges
     taskQueue: context.info.taskQueue,
     defaults: episodeDefaultsSchema.parse(poll.episodeDefaults),
     log: activityLog(context),
+    ...(poll.backfillSince ? { startsNoEpisodeEndedBefore: poll.backfillSince } : {}),
   };
-  const floor = searchFloor(poll.cursor, poll.overlapMs);
-  const query: Record<string, string> = { _sort: '_lastUpdated', _count: String(PAGE_SIZE) };
+  const progress: FhirChangesProgress = resumedProgress(context.info.heartbeatDetails) ?? { cursor: currentCursor(poll.cursor), delivered: 0, skipped: 0 };
+  const floor = searchFloor(progress.cursor, poll.overlapMs);
+  const query: Record<string, string> = { _sort: '_lastUpdated,_id', _count: String(PAGE_SIZE) };
   if (floor) query._lastUpdated = `ge${floor}`;
 
-  const seen: SeenVersion[] = [];
-  let delivered = 0;
-  let skipped = 0;
   for await (const page of fhir.searchResourcePages(poll.resourceType as ResourceType, query, { cache: 'no-cache' })) {
     for (const resource of page as Resource[]) {
       const version = versionKeyOf(resource);
       const lastUpdated = resource.meta?.lastUpdated;
-      if (!resource.id || !version || !lastUpdated) continue;
-      const key = versionKey(resource.id, version);
-      if (!isNewVersion(poll.cursor, key)) continue;
-      const result = await deliverFhirChange(delivery, resource);
-      if (result.outcome === 'delivered') delivered++;
-      else skipped++;
-      seen.push({ key, lastUpdated });
-      if (seen.length >= poll.maxChanges) {
-        return { cursor: advanceCursor(poll.cursor, seen, poll.overlapMs), delivered, skipped, more: true };
-      }
+      const change = resource.id && version && lastUpdated ? polledChange(resource.id, version, lastUpdated) : undefined;
+      if (!change || !isUndelivered(progress.cursor, change)) continue;
+      if (progress.delivered + progress.skipped >= poll.maxChanges) return { ...progress, more: true };
+      const result = await deliver(delivery, resource);
+      if (result.outcome === 'delivered') progress.delivered++;
+      else progress.skipped++;
+      progress.cursor = cursorAfter(progress.cursor, change, poll.overlapMs);
+      context.heartbeat({ ...progress });
     }
-    context.heartbeat({ seen: seen.length });
+    // A page of changes delivered before is read without a delivery: still alive.
+    context.heartbeat({ ...progress });
   }
-  return { cursor: advanceCursor(poll.cursor, seen, poll.overlapMs), delivered, skipped, more: false };
+  return { ...progress, more: false };
+}
+
+/** The progress a previous attempt of this run heartbeated, if any. */
+function resumedProgress(details: unknown): FhirChangesProgress | undefined {
+  const progress = details as Partial<FhirChangesProgress> | undefined;
+  if (!progress || typeof progress.delivered !== 'number' || typeof progress.skipped !== 'number' || !Array.isArray(progress.cursor?.recent)) return undefined;
+  return { cursor: progress.cursor, delivered: progress.delivered, skipped: progress.skipped };
 }
 
 function activityLog(context: Context): IntakeLog {

@@ -5,7 +5,8 @@
  * - a transaction reaches the journal as one commit, or not at all (on failure the memory is
  *   rebuilt from the journal, which holds exactly what was acknowledged).
  * Searching, conditional create, `If-Match`, history and sorting are Medplum's own, except that a
- * search by identifier alone reads its candidates from an index (identifier-index.ts).
+ * search by identifier alone reads its candidates from an index (identifier-index.ts), and that
+ * several sort keys rank in the order given (`_sort=_lastUpdated,_id`: by time, ties by id).
  */
 import { allOk, badRequest, created, matchesSearchRequest, multipleMatches, OperationOutcomeError } from '@medplum/core';
 import { MemoryRepository } from '@medplum/fhir-router';
@@ -90,7 +91,9 @@ export class JournaledRepository extends MemoryRepository {
 
   override async search<T extends Resource>(request: SearchRequest<T>): Promise<Bundle<WithId<T>>> {
     const matches = await this.byIdentifier(request);
-    if (!matches) return super.search(request);
+    // Medplum's in-memory search applies one stable sort per key, in turn, so the last key ranks
+    // first: given the keys least significant first, it ranks them as FHIR says.
+    if (!matches) return super.search(request.sortRules ? { ...request, sortRules: [...request.sortRules].reverse() } : request);
     const page = request.count === undefined ? matches : matches.slice(0, request.count);
     return {
       resourceType: 'Bundle',

@@ -224,6 +224,17 @@ describe('embedded FHIR server', () => {
     expect(sorted.body.entry?.map((e) => e.resource?.id)).toEqual([later.body.id, before.body.id]);
   });
 
+  test('_sort with two keys ranks by the first, ties by the second', async () => {
+    const server = await start(freshDir());
+    const entry = ['c', 'a', 'b'].map((id) => ({ request: { method: 'PUT', url: `Patient/${id}` }, resource: { ...patient(id), id } }));
+    await call(server, 'POST', '', { resourceType: 'Bundle', type: 'transaction', entry });
+    await call(server, 'PUT', 'Patient/a', { ...patient('a2'), id: 'a' });
+    const sorted = await call<Bundle<Patient>>(server, 'GET', 'Patient?_sort=_lastUpdated,_id');
+    const keys = sorted.body.entry?.map((e) => [e.resource?.meta?.lastUpdated, e.resource?.id] as [string, string]) ?? [];
+    expect(keys.at(-1)?.[1]).toBe('a');
+    expect(keys).toEqual([...keys].sort(([t1, id1], [t2, id2]) => t1.localeCompare(t2) || id1.localeCompare(id2)));
+  });
+
   test('bad JSON and oversized bodies get an OperationOutcome, and the server keeps serving', async () => {
     const dir = freshDir();
     running = await startFhirServer({ dataDir: dir, maxBodyBytes: 1024 });

@@ -87,6 +87,16 @@ export function parseEpisodeDefaults(env: NodeJS.ProcessEnv, base: Config): Epis
   return defaults.data;
 }
 
+const sourceEnvironmentSchema = intakeEnvironmentSchema.pick({ INTAKE_SOURCE: true });
+
+/** The FHIR source's name (INTAKE_SOURCE) alone: what the operator CLI's `backfill` needs. */
+export function parseIntakeSource(env: NodeJS.ProcessEnv): string {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value));
+  const result = sourceEnvironmentSchema.safeParse(present);
+  if (!result.success) throw new ConfigError(result.error.issues.map((issue) => line(issue.path, issue.message, env)).join('\n'));
+  return result.data.INTAKE_SOURCE;
+}
+
 export function loadIntakeConfig(envFile = '.env'): IntakeConfig {
   return parseIntakeConfig(process.env, loadConfig(envFile));
 }

@@ -3,7 +3,8 @@
  * episode, or signal-with-start from its EpisodeOfCare when it is not running yet (events can
  * arrive before the EpisodeOfCare's own notification). Both paths are accepted by the Temporal
  * server without a worker, so the intake can acknowledge a notification as soon as this resolves.
- * A closed episode (its workflow completed) is never started again: its events are skipped.
+ * A closed episode (its workflow completed) is never started again: its events are skipped. A
+ * backfill starts no episode whose EpisodeOfCare ended before the backfill's date.
  */
 import type { MedplumClient } from '@medplum/core';
 import { httpStatusOf, isGone } from '../worker/fhir-http-error.ts';
@@ -28,6 +29,8 @@ export interface DeliveryContext {
   taskQueue: string;
   defaults: EpisodeDefaults;
   log: IntakeLog;
+  /** A backfill's date (agency-local YYYY-MM-DD): an episode that ended before it is not started. */
+  startsNoEpisodeEndedBefore?: string;
 }
 
 export type DeliveryResult =
@@ -82,7 +85,7 @@ async function deliverEvent(context: DeliveryContext, episodeOfCare: string, eve
   const episode = known ?? (await readFhir(context, () => context.fhir.readResource('EpisodeOfCare', idOf(episodeOfCare), { cache: 'no-cache' })));
   if (!episode) return { ok: false, reason: `${episodeOfCare} not found` };
   const carePlan = await treatmentPlanOf(context, episode);
-  const start = episodeInputOf(episode, context.defaults, carePlan);
+  const start = episodeInputOf(episode, context.defaults, carePlan, context.startsNoEpisodeEndedBefore);
   if (!start.ok) return { ok: false, reason: start.reason };
   return withTemporal(context, async () => {
     try {

@@ -239,4 +239,17 @@ describe('episodeInputOf', () => {
       reason: 'EpisodeOfCare/e1 cannot start an episode: missing or invalid agency, admissionDate',
     });
   });
+  test.each([
+    { case: 'finished before the backfill date', period: { start: '2026-01-15', end: '2026-02-27' }, status: 'finished', starts: false },
+    { case: 'ended on the backfill date', period: { start: '2026-01-15', end: '2026-02-28' }, status: 'finished', starts: true },
+    { case: 'finished after it', period: { start: '2026-01-15', end: '2026-03-10' }, status: 'finished', starts: true },
+    { case: 'an end before it, whatever the status', period: { start: '2026-01-15', end: '2026-02-01' }, status: 'active', starts: false },
+    { case: 'an end instant late on the day before, agency time', period: { start: '2026-01-15', end: '2026-02-28T03:00:00Z' }, status: 'finished', starts: false },
+    { case: 'still open', period: { start: '2026-01-15' }, status: 'active', starts: true },
+  ])('a backfill from 2026-02-28: $case', ({ period, status, starts }) => {
+    const result = episodeInputOf({ ...episode, status, period } as never, defaults, undefined, '2026-02-28');
+    expect(result.ok).toBe(starts);
+    if (!starts) expect(result).toEqual({ ok: false, reason: 'EpisodeOfCare/e1 ended before the backfill from 2026-02-28: not started' });
+    expect(episodeInputOf({ ...episode, status, period } as never, defaults).ok).toBe(true);
+  });
 });

@@ -197,14 +197,24 @@ function mapTask(task: Task, version: string): FhirChangeMapping {
   };
 }
 
+/** Its `period.end`, as the agency's day, is before `date` (whatever its status says). */
+export function endedBefore(episode: EpisodeOfCare, date: string, timeZone: string): boolean {
+  const end = agencyLocalDate(episode.period?.end, timeZone);
+  return end !== undefined && end < date;
+}
+
 export type EpisodeInputResult = { ok: true; input: EpisodeInput } | { ok: false; reason: string };
 
 /**
  * The start input of an episode from its EpisodeOfCare: patient, `careManager` as the specialist,
  * admission at `period.start`, the agency from `managingOrganization`; supervisor, fallback agency
- * and policy from the configuration; the treatment plan when the caller found one.
+ * and policy from the configuration; the treatment plan when the caller found one. A backfill
+ * from `backfillSince` starts none for an EpisodeOfCare that ended before that day.
  */
-export function episodeInputOf(episode: EpisodeOfCare, defaults: EpisodeDefaults, carePlan?: string): EpisodeInputResult {
+export function episodeInputOf(episode: EpisodeOfCare, defaults: EpisodeDefaults, carePlan?: string, backfillSince?: string): EpisodeInputResult {
+  if (backfillSince && endedBefore(episode, backfillSince, defaults.policy.timeZone)) {
+    return { ok: false, reason: `EpisodeOfCare/${episode.id} ended before the backfill from ${backfillSince}: not started` };
+  }
   const input = {
     patient: relativeReference(episode.patient, 'Patient'),
     episodeOfCare: `EpisodeOfCare/${episode.id}`,

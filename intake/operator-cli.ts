@@ -16,10 +16,11 @@ import { getState, recordEvent, type EpisodeEventInput } from '../workflows/epis
 import { isOpen } from '../workflows/episode/state.ts';
 import { writeFailureLabel } from '../workflows/episode/write-failure.ts';
 import { EpisodeStatus, OverdueCount, SpecialistId } from '../workflows/search-attributes.ts';
-import { parseEpisodeDefaults, withLocalStackDefaults } from './config.ts';
+import { parseEpisodeDefaults, parseIntakeSource, withLocalStackDefaults } from './config.ts';
 import { deliverFhirChange, DeliveryUnavailable } from './deliver-fhir-change.ts';
 import type { EpisodeDefaults } from './episode-defaults.ts';
 import { createIntakeLog } from './log.ts';
+import { requestPollingBackfill } from './polling.ts';
 import { temporalConnectionOptions } from '../worker/temporal-connection.ts';
 
 const USAGE = `usage: care-episodes <command> [options]
@@ -31,6 +32,8 @@ commands:
   release <EpisodeOfCare id> --encounter <id> --date <YYYY-MM-DD>   record a hospital release
   discharge <EpisodeOfCare id> --date <YYYY-MM-DD>          record the program discharge
   redeliver <Type>/<id>                                     read a resource from FHIR and deliver its events again
+  backfill --since <YYYY-MM-DD>                             have the polling read the changes since that day again
+                                                            (it starts no episode that ended before it)
 
 Configuration comes from the environment (see README: TEMPORAL_*, FHIR_*, INTAKE_*).
 exit codes: 0 done, 1 refused or failed, 2 usage, 69 unreachable, 78 configuration`;
@@ -41,6 +44,7 @@ const fhirId = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'not a FHIR id');
 const episodeArg = z.string().transform((value) => value.replace(/^EpisodeOfCare\//, '')).pipe(fhirId);
 const stayArgs = z.strictObject({ encounter: fhirId, date: localDateSchema });
 const dischargeArgs = z.strictObject({ date: localDateSchema });
+const backfillArgs = z.strictObject({ since: localDateSchema });
 const resourceArg = z.string().regex(/^(EpisodeOfCare|Encounter|QuestionnaireResponse|Task)\/[A-Za-z0-9\-.]{1,64}$/, 'not <EpisodeOfCare|Encounter|QuestionnaireResponse|Task>/<id>');
 
 function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
@@ -55,6 +59,8 @@ export interface Io {
   config: () => Config;
   /** What new episodes start with: only `redeliver`, which may start one, asks for it. */
   episodeDefaults: (base: Config) => EpisodeDefaults;
+  /** The FHIR source whose polling workflow `backfill` asks (INTAKE_SOURCE). */
+  pollingSource: () => string;
 }
 
 export async function runOperatorCli(argv: string[], io: Io): Promise<number> {
@@ -68,6 +74,7 @@ export async function runOperatorCli(argv: string[], io: Io): Promise<number> {
       all: { type: 'boolean', default: false },
       encounter: { type: 'string' },
       date: { type: 'string' },
+      since: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -137,6 +144,20 @@ export async function runOperatorCli(argv: string[], io: Io): Promise<number> {
         io.out(result.outcome === 'delivered' ? `delivered ${result.events} event(s) to ${result.episodeOfCare}` : `skipped: ${result.reason}`);
         return result.outcome === 'delivered' ? 0 : 1;
       }
+      case 'backfill': {
+        if (target) throw new UsageError(`unexpected arguments: ${target}`);
+        const { since } = parsed(backfillArgs, { since: values.since }, 'backfill options');
+        const source = io.pollingSource();
+        try {
+          const workflowId = await requestPollingBackfill(temporal, source, { since });
+          io.out(`backfill from ${since} requested of ${workflowId}: its changes since then are delivered again; no episode that ended before ${since} is started`);
+          return 0;
+        } catch (error) {
+          if (!(error instanceof WorkflowNotFoundError)) throw error;
+          io.out(`no polling workflow ${error.workflowId}: the intake of source ${source} polls only with INTAKE_POLL_INTERVAL on`);
+          return 1;
+        }
+      }
       default:
         throw new UsageError(`unknown command: ${command}`);
     }
@@ -175,7 +196,12 @@ export function exitCodeOf(error: unknown): { code: number; message: string } {
 }
 
 if (import.meta.main) {
-  const io: Io = { out: (line) => console.log(line), config: () => loadConfig(), episodeDefaults: (base) => parseEpisodeDefaults(withLocalStackDefaults(process.env), base) };
+  const io: Io = {
+    out: (line) => console.log(line),
+    config: () => loadConfig(),
+    episodeDefaults: (base) => parseEpisodeDefaults(withLocalStackDefaults(process.env), base),
+    pollingSource: () => parseIntakeSource(process.env),
+  };
   try {
     process.exitCode = await runOperatorCli(process.argv.slice(2), io);
   } catch (error) {

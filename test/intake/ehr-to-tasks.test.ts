@@ -216,7 +216,7 @@ test('with polling only (default 10 s interval) the episode and its Tasks appear
   await expectOpenedTasks(ehr, 30_000);
   console.log(`polling path: both Tasks in FHIR ${Date.now() - started} ms after the EHR's last write`);
 
-  // Polling re-reads what the subscriptions already delivered: still one Task per requirement.
+  // Polling re-reads its own overlap window, and the subscription tests' episodes are there: still one Task per requirement.
   const all = (await (await fetch(`${fhirServer.baseUrl}/Task?_count=1000`)).json()) as { entry?: { resource: Task }[] };
   const identifiers = (all.entry ?? []).map((entry) => entry.resource.identifier?.[0]?.value);
   expect(new Set(identifiers).size).toBe(identifiers.length);

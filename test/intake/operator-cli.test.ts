@@ -5,16 +5,20 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EpisodeOfCare } from '@medplum/fhirtypes';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startFhirServer, type RunningFhirServer } from '../../fhir-server/server.ts';
-import { parseEpisodeDefaults } from '../../intake/config.ts';
+import { parseEpisodeDefaults, parseIntakeSource } from '../../intake/config.ts';
+import { ensurePolling } from '../../intake/polling.ts';
 import { exitCodeOf, runOperatorCli } from '../../intake/operator-cli.ts';
 import { startTemporalDevServer, type RunningDevServer } from '../../local-stack/dev-server.ts';
 import { type Config, parseConfig } from '../../worker/config.ts';
 import { createDataConverter, resolveCodecKeys } from '../../worker/data-converter.ts';
 import { createFhirClient } from '../../worker/fhir-client.ts';
 import { createCareWorker } from '../../worker/worker.ts';
+import { episodeWorkflowId } from '../../workflows/episode/input.ts';
+import { getPollingState } from '../../workflows/polling/fhir-polling.ts';
 import { localDateOf } from '../../workflows/rules/index.ts';
 import { writeAsEhr } from './fhir-sender.ts';
 
@@ -61,7 +65,12 @@ afterAll(async () => {
 async function cli(...argv: string[]): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
   try {
-    const io = { out: (line: string) => lines.push(line), config: () => parseConfig(env), episodeDefaults: (base: Config) => parseEpisodeDefaults(env, base) };
+    const io = {
+      out: (line: string) => lines.push(line),
+      config: () => parseConfig(env),
+      episodeDefaults: (base: Config) => parseEpisodeDefaults(env, base),
+      pollingSource: () => parseIntakeSource(env),
+    };
     const code = await runOperatorCli(argv, io);
     return { code, out: lines.join('\n') };
   } catch (error) {
@@ -126,4 +135,78 @@ test('usage errors and unknown episodes: clear messages and exit codes', async (
   expect(badConfig.status).toBe(78);
   expect(badConfig.stderr).toContain('configuration error: INTAKE_SUPERVISOR');
   expect(badConfig.stderr).not.toContain('INTAKE_SECRET');
+});
+
+test('backfill reads the changes since a day again, and starts no episode that ended before it', { timeout: 120_000 }, async () => {
+  const day = (daysAgo: number) => localDateOf(Date.now() - daysAgo * 86_400_000, 'America/Chicago');
+  const write = (status: 'active' | 'finished', start: string, end?: string) =>
+    writeAsEhr<EpisodeOfCare>(fhirServer.baseUrl, {
+      resourceType: 'EpisodeOfCare',
+      status,
+      patient: { reference: 'Patient/cli-backfill' },
+      careManager: { reference: 'Practitioner/cli-s2' },
+      period: { start, ...(end ? { end } : {}) },
+    });
+  const endedBefore = await write('finished', day(90), day(40));
+  const open = await write('active', day(10));
+  const endedSince = await write('finished', day(60), day(5));
+
+  env.INTAKE_SOURCE = 'cli-backfill';
+  const client = new Client({
+    connection: await Connection.connect({ address: temporal.address }),
+    namespace: temporal.namespace,
+    dataConverter: createDataConverter(resolveCodecKeys(parseConfig(env))),
+  });
+  const episodeExists = (episode: EpisodeOfCare) =>
+    client.workflow
+      .getHandle(episodeWorkflowId(`EpisodeOfCare/${episode.id}`))
+      .describe()
+      .then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof WorkflowNotFoundError) return false;
+          throw error;
+        },
+      );
+  try {
+    const workflowId = await ensurePolling(client, TASK_QUEUE, {
+      source: 'cli-backfill',
+      resourceTypes: ['EpisodeOfCare'],
+      intervalMs: 60_000,
+      episodeDefaults: { supervisor: 'Practitioner/cli-sup', agency: 'Organization/cli-agency' },
+    });
+    const polling = client.workflow.getHandle(workflowId);
+    const pollingState = () => polling.query(getPollingState);
+    for (let attempt = 0; attempt < 300 && (await pollingState()).polls < 1; attempt++) await new Promise((resolve) => setTimeout(resolve, 100));
+    // Written before the source was started: the first poll leaves them alone.
+    expect((await pollingState()).delivered + (await pollingState()).skipped).toBe(0);
+    expect(await episodeExists(open)).toBe(false);
+
+    expect((await cli('backfill')).code).toBe(2);
+    expect(await cli('backfill', '--since', day(30))).toEqual({
+      code: 0,
+      out: `backfill from ${day(30)} requested of ${workflowId}: its changes since then are delivered again; no episode that ended before ${day(30)} is started`,
+    });
+    let state = await pollingState();
+    for (let attempt = 0; attempt < 300 && !(state.backfill && Object.keys(state.backfill.cursors).length === 0); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      state = await pollingState();
+    }
+    expect(state.backfill).toMatchObject({ since: day(30), cursors: {} });
+    // The first test's EpisodeOfCare is read again too.
+    expect((state.backfill?.delivered ?? 0) + (state.backfill?.skipped ?? 0)).toBe(4);
+    expect(await episodeExists(open)).toBe(true);
+    expect(await episodeExists(endedSince)).toBe(true);
+    expect(await episodeExists(endedBefore)).toBe(false);
+    await polling.terminate('test done');
+
+    env.INTAKE_SOURCE = 'nowhere';
+    expect(await cli('backfill', '--since', day(30))).toEqual({
+      code: 1,
+      out: 'no polling workflow fhir-polling-nowhere: the intake of source nowhere polls only with INTAKE_POLL_INTERVAL on',
+    });
+  } finally {
+    delete env.INTAKE_SOURCE;
+    await client.connection.close();
+  }
 });

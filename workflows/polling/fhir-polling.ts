@@ -1,13 +1,19 @@
 /**
  * One workflow per FHIR source: polls each watched type for what changed since its cursor and hands
  * the changes to their episodes (through the same mapping as the subscription endpoint). The
- * cursors live in workflow state and travel through continue-as-new; the episodes dedupe by event
- * id, so polling next to subscriptions, or a retried poll, has no double effect.
+ * cursors (cursor.ts) live in workflow state and travel through continue-as-new; the episodes
+ * dedupe by event id, so polling next to subscriptions, or a retried poll, has no double effect.
+ *
+ * A type is first read from the time the source was started (`since`), never the whole EHR. A
+ * backfill (the `backfill` signal, `care-episodes backfill --since`) reads older changes from a
+ * day on with cursors of its own, one activity run per type between polls, and starts no episode
+ * whose EpisodeOfCare ended before that day.
  */
-import { condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { EpisodeDefaultsInput } from '../../intake/episode-defaults.ts';
-import type { FhirChangeActivities } from './activity-contract.ts';
-import { type ChangeCursor, EMPTY_CURSOR } from './cursor.ts';
+import { condition, continueAsNew, defineQuery, defineSignal, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { type EpisodeDefaultsInput, episodeDefaultsSchema } from '../../intake/episode-defaults.ts';
+import { isLocalDate, startOfLocalDay } from '../rules/index.ts';
+import type { FhirChangeActivities, FhirChangesPolled } from './activity-contract.ts';
+import { type ChangeCursor, currentCursor, cursorFrom, type StoredChangeCursor } from './cursor.ts';
 
 export interface FhirPollingInput {
   /** A name for the source, part of the workflow id (`fhir-polling-<source>`). */
@@ -18,8 +24,24 @@ export interface FhirPollingInput {
   overlapMs?: number;
   maxChangesPerActivity?: number;
   episodeDefaults: EpisodeDefaultsInput;
+  /**
+   * ISO instant the source was started at, set by the intake: a type without a cursor is read from
+   * there. Inputs from before it have none: they start at the workflow's start.
+   */
+  since?: string;
   /** By resource type; carried through continue-as-new. */
-  cursors?: Record<string, ChangeCursor>;
+  cursors?: Record<string, StoredChangeCursor>;
+  /** The backfill under way or last done; carried through continue-as-new. */
+  backfill?: PollingBackfill;
+}
+
+export interface PollingBackfill {
+  /** Agency-local day (YYYY-MM-DD) it reads from. */
+  since: string;
+  /** The types still to read, with their cursors: empty once done. */
+  cursors: Record<string, ChangeCursor>;
+  delivered: number;
+  skipped: number;
 }
 
 export interface FhirPollingState {
@@ -27,13 +49,29 @@ export interface FhirPollingState {
   polls: number;
   delivered: number;
   skipped: number;
+  backfill?: PollingBackfill;
+}
+
+export interface BackfillRequest {
+  /** Agency-local day (YYYY-MM-DD). */
+  since: string;
 }
 
 export const pollNow = defineSignal('pollNow');
+/** Reads the watched types again from a day on; a new request replaces one under way. */
+export const requestBackfill = defineSignal<[BackfillRequest]>('backfill');
 export const getPollingState = defineQuery<FhirPollingState>('getPollingState');
 
 export const DEFAULT_OVERLAP_MS = 60_000;
 const POLLS_PER_RUN = 200;
+
+/** Changes of the command sequence that histories recorded before them did not make. */
+export const POLLING_PATCHES = {
+  /** Continue-as-new is also checked between the activity runs of one poll. */
+  continuesAsNewBetweenRuns: 'polling-continues-as-new-between-runs',
+  /** Backfill runs between polls, and no wait while one is under way. */
+  backfills: 'polling-backfills',
+} as const;
 
 const { pollFhirChanges } = proxyActivities<FhirChangeActivities>({
   startToCloseTimeout: '5 minutes',
@@ -46,32 +84,63 @@ export function fhirPollingWorkflowId(source: string): string {
 }
 
 export async function fhirPolling(input: FhirPollingInput): Promise<never> {
-  const state: FhirPollingState = { cursors: { ...input.cursors }, polls: 0, delivered: 0, skipped: 0 };
+  const since = input.since ?? workflowInfo().startTime.toISOString();
+  const state: FhirPollingState = {
+    cursors: Object.fromEntries(input.resourceTypes.map((type) => [type, currentCursor(input.cursors?.[type], since)])),
+    polls: 0,
+    delivered: 0,
+    skipped: 0,
+    ...(input.backfill ? { backfill: input.backfill } : {}),
+  };
   let requested = false;
   setHandler(pollNow, () => void (requested = true));
+  setHandler(requestBackfill, ({ since: day }) => {
+    if (!isLocalDate(day)) return;
+    const from = new Date(startOfLocalDay(day, episodeDefaultsSchema.parse(input.episodeDefaults).policy.timeZone)).toISOString();
+    state.backfill = { since: day, cursors: Object.fromEntries(input.resourceTypes.map((type) => [type, cursorFrom(from)])), delivered: 0, skipped: 0 };
+    requested = true;
+  });
   setHandler(getPollingState, () => state);
+
+  const overlapMs = input.overlapMs ?? DEFAULT_OVERLAP_MS;
+  const maxChanges = input.maxChangesPerActivity ?? 500;
+  const poll = (resourceType: string, cursor: ChangeCursor, backfillSince?: string): Promise<FhirChangesPolled> =>
+    pollFhirChanges({ resourceType, cursor, overlapMs, maxChanges, episodeDefaults: input.episodeDefaults, ...(backfillSince ? { backfillSince } : {}) });
+  const continued = () => continueAsNew<typeof fhirPolling>({ ...input, since, cursors: state.cursors, ...(state.backfill ? { backfill: state.backfill } : {}) });
 
   for (;;) {
     requested = false;
     for (const resourceType of input.resourceTypes) {
       for (let more = true; more; ) {
-        const result = await pollFhirChanges({
-          resourceType,
-          cursor: state.cursors[resourceType] ?? EMPTY_CURSOR,
-          overlapMs: input.overlapMs ?? DEFAULT_OVERLAP_MS,
-          maxChanges: input.maxChangesPerActivity ?? 500,
-          episodeDefaults: input.episodeDefaults,
-        });
-        state.cursors[resourceType] = result.cursor;
+        if (workflowInfo().continueAsNewSuggested && patched(POLLING_PATCHES.continuesAsNewBetweenRuns)) return continued();
+        const result = await poll(resourceType, state.cursors[resourceType] ?? currentCursor(undefined, since));
+        state.cursors[resourceType] = currentCursor(result.cursor);
         state.delivered += result.delivered;
         state.skipped += result.skipped;
         more = result.more;
       }
     }
     state.polls += 1;
-    if (state.polls >= POLLS_PER_RUN || workflowInfo().continueAsNewSuggested) {
-      return continueAsNew<typeof fhirPolling>({ ...input, cursors: state.cursors });
+    const backfilling = isUnderWay(state.backfill) && patched(POLLING_PATCHES.backfills);
+    if (backfilling && state.backfill) {
+      const backfill = state.backfill;
+      for (const [resourceType, cursor] of Object.entries(backfill.cursors)) {
+        if (workflowInfo().continueAsNewSuggested) return continued();
+        const result = await poll(resourceType, cursor, backfill.since);
+        // A backfill requested meanwhile replaced this one: its cursors stay as they are.
+        if (state.backfill !== backfill) break;
+        backfill.delivered += result.delivered;
+        backfill.skipped += result.skipped;
+        if (result.more) backfill.cursors[resourceType] = currentCursor(result.cursor);
+        else delete backfill.cursors[resourceType];
+      }
     }
+    if (state.polls >= POLLS_PER_RUN || workflowInfo().continueAsNewSuggested) return continued();
+    if (backfilling) continue;
     await condition(() => requested, input.intervalMs);
   }
+}
+
+function isUnderWay(backfill: PollingBackfill | undefined): boolean {
+  return backfill !== undefined && Object.keys(backfill.cursors).length > 0;
 }
