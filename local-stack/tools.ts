@@ -1,9 +1,10 @@
 /**
- * Finds, or builds once from the package registries this project may reach, the two Temporal
- * servers the local stack and the tests run on:
+ * Finds, or builds once from the package registries this project may reach, the servers the local
+ * stack and the tests run on:
  * - the Temporal CLI (its `server start-dev` is the dev server with the Web UI), built from the
  *   Go module proxy;
- * - the Java time-skipping test server, resolved from Maven Central.
+ * - the Java time-skipping test server, resolved from Maven Central;
+ * - a HAPI FHIR JPA server, built with Maven from Maven Central (see hapi-fhir.ts).
  * Built tools are cached in `.tools/` and never rebuilt while they are there.
  */
 import { spawn } from 'node:child_process';
@@ -18,8 +19,8 @@ export const TOOLS_DIR = process.env.CARE_TOOLS_DIR ?? join(PROJECT_ROOT, '.tool
 const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 const TEST_SERVER_ARTIFACT = { groupId: 'io.temporal', artifactId: 'temporal-test-server', version: '1.38.0' };
 
-type Progress = (line: string) => void;
-const printProgress: Progress = (line) => process.stderr.write(`[tools] ${line}\n`);
+export type Progress = (line: string) => void;
+export const printProgress: Progress = (line) => process.stderr.write(`[tools] ${line}\n`);
 
 function isExecutable(path: string): boolean {
   try {
@@ -30,7 +31,7 @@ function isExecutable(path: string): boolean {
   }
 }
 
-function findOnPath(command: string): string | undefined {
+export function findOnPath(command: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     const candidate = join(dir, command);
     if (dir && isExecutable(candidate)) return candidate;
@@ -38,7 +39,7 @@ function findOnPath(command: string): string | undefined {
   return undefined;
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, onLine: Progress): Promise<void> {
+export function run(command: string, args: string[], env: NodeJS.ProcessEnv, onLine: Progress): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let tail = '';
@@ -145,10 +146,14 @@ exec java -XX:+UseSerialGC -Xss512k -cp '${lib}/*' io.temporal.testserver.TestSe
   return launcher;
 }
 
-/** Entry point of `npm run tools`: install both, print where they are. */
+/** Entry point of `npm run tools`: install all three, print where they are. */
 if (import.meta.filename === resolve(process.argv[1] ?? '')) {
   const cli = await ensureTemporalCli();
   const testServer = await ensureTimeSkippingServer();
+  // Imported here: hapi-fhir.ts imports this module.
+  const { ensureHapiFhirServer } = await import('./hapi-fhir.ts');
+  const hapi = await ensureHapiFhirServer();
   console.log(`temporal CLI: ${cli ?? 'not available (the SDK will download it where there is internet)'}`);
   console.log(`time-skipping test server: ${testServer ?? 'not available (the SDK will download it where there is internet)'}`);
+  console.log(`HAPI FHIR server ${hapi.version}: ${hapi.home}`);
 }
