@@ -7,11 +7,10 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { delimiter, join, relative } from 'node:path';
+import { delimiter, dirname, join, relative } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { freePort } from './dev-server.ts';
-import { findOnPath, printProgress, run, TOOLS_DIR } from './tools.ts';
-import type { Progress } from './tools.ts';
+import { findOnPath, freePort, printProgress, run, TOOLS_DIR } from './tool-support.ts';
+import type { Progress } from './tool-support.ts';
 
 const SOURCE_DIR = join(import.meta.dirname, 'hapi-fhir');
 const MAIN_CLASS = 'local.hapi.HapiFhirTestServer';
@@ -96,8 +95,18 @@ export async function ensureHapiFhirServer(progress: Progress = printProgress): 
     rmSync(home, { recursive: true, force: true });
     renameSync(staging, home);
   }
+  pruneOtherBuilds(home);
   progress(`built ${home} in ${Math.round((Date.now() - started) / 1000)} s`);
   return { version, home };
+}
+
+/** Builds of earlier sources are never used again. */
+function pruneOtherBuilds(current: string): void {
+  const parent = dirname(current);
+  for (const entry of readdirSync(parent)) {
+    const path = join(parent, entry);
+    if (path !== current && !entry.includes('.partial-')) rmSync(path, { recursive: true, force: true });
+  }
 }
 
 export async function startHapiFhirServer(options: HapiFhirServerOptions = {}): Promise<RunningHapiFhirServer> {

@@ -66,7 +66,7 @@ public class HapiFhirTestServer {
 		properties.put("spring.main.allow-circular-references", "true");
 		properties.put("spring.datasource.url", dataDir == null || dataDir.isBlank()
 				? "jdbc:h2:mem:hapi;DB_CLOSE_DELAY=-1"
-				: "jdbc:h2:file:" + Path.of(dataDir, "hapi").toAbsolutePath());
+				: "jdbc:h2:file:" + Path.of(dataDir, "hapi").toAbsolutePath() + ";TRACE_LEVEL_FILE=0");
 		properties.put("spring.datasource.username", "sa");
 		properties.put("spring.datasource.password", "");
 		properties.put("spring.datasource.hikari.maximum-pool-size", "10");
