@@ -6,13 +6,15 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CARE_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
+import { freePort } from './tool-support.ts';
 import { ensureTemporalCli } from './tools.ts';
+
+export { freePort };
 
 export interface DevServerOptions {
   ip?: string;
@@ -51,17 +53,6 @@ const CLI_TYPE_NAMES: Record<SearchAttributeType, string> = {
 /** `--search-attribute Name=Type` arguments for every custom search attribute we use. */
 export function searchAttributeArgs(): string[] {
   return CARE_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`]);
-}
-
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startTemporalDevServer(options: DevServerOptions = {}): Promise<RunningDevServer> {

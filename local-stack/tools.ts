@@ -1,61 +1,24 @@
 /**
- * Finds, or builds once from the package registries this project may reach, the two Temporal
- * servers the local stack and the tests run on:
+ * Finds, or builds once from the package registries this project may reach, the servers the local
+ * stack and the tests run on:
  * - the Temporal CLI (its `server start-dev` is the dev server with the Web UI), built from the
  *   Go module proxy;
- * - the Java time-skipping test server, resolved from Maven Central.
+ * - the Java time-skipping test server, resolved from Maven Central;
+ * - a HAPI FHIR JPA server, built with Maven from Maven Central (see hapi-fhir.ts).
  * Built tools are cached in `.tools/` and never rebuilt while they are there.
  */
-import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, writeFileSync, chmodSync, readdirSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync, chmodSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import { ensureHapiFhirServer } from './hapi-fhir.ts';
+import { findOnPath, isExecutable, printProgress, run, TOOLS_DIR } from './tool-support.ts';
+import type { Progress } from './tool-support.ts';
 
-export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
-export const TOOLS_DIR = process.env.CARE_TOOLS_DIR ?? join(PROJECT_ROOT, '.tools');
+export { PROJECT_ROOT, TOOLS_DIR } from './tool-support.ts';
 
 /** Later CLI releases carry a `replace` directive and cannot be built with `go install`. */
 const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 const TEST_SERVER_ARTIFACT = { groupId: 'io.temporal', artifactId: 'temporal-test-server', version: '1.38.0' };
-
-type Progress = (line: string) => void;
-const printProgress: Progress = (line) => process.stderr.write(`[tools] ${line}\n`);
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function findOnPath(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const candidate = join(dir, command);
-    if (dir && isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, onLine: Progress): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let tail = '';
-    const collect = (chunk: Buffer): void => {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) {
-        onLine(line);
-        tail = (tail + line + '\n').slice(-4000);
-      }
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolvePromise() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${tail}`)),
-    );
-  });
-}
 
 /**
  * The Temporal CLI binary, in order: `TEMPORAL_CLI_PATH`; `temporal` on `PATH`; `.tools/bin`;
@@ -145,10 +108,12 @@ exec java -XX:+UseSerialGC -Xss512k -cp '${lib}/*' io.temporal.testserver.TestSe
   return launcher;
 }
 
-/** Entry point of `npm run tools`: install both, print where they are. */
+/** Entry point of `npm run tools`: install all three, print where they are. */
 if (import.meta.filename === resolve(process.argv[1] ?? '')) {
   const cli = await ensureTemporalCli();
   const testServer = await ensureTimeSkippingServer();
+  const hapi = await ensureHapiFhirServer();
   console.log(`temporal CLI: ${cli ?? 'not available (the SDK will download it where there is internet)'}`);
   console.log(`time-skipping test server: ${testServer ?? 'not available (the SDK will download it where there is internet)'}`);
+  console.log(`HAPI FHIR server ${hapi.version}: ${hapi.home}`);
 }
