@@ -13,7 +13,7 @@ import {
   WORKER_SOURCE,
 } from '../workflows/vocabulary.ts';
 import { episodeDefaultsSchema } from './episode-defaults.ts';
-import { episodeInputOf, mapFhirChange } from './fhir-change-mapping.ts';
+import { episodeInputOf, type FhirChangeMapping, mapFhirChange } from './fhir-change-mapping.ts';
 
 const defaults = episodeDefaultsSchema.parse({ supervisor: 'Practitioner/sup', agency: 'Organization/agency' });
 const meta = { versionId: 'v2', lastUpdated: '2026-03-02T15:00:00Z' };
@@ -182,8 +182,11 @@ describe('mapFhirChange', () => {
     ['a resource without version', { ...episode, meta: undefined }, { action: 'skip', reason: 'EpisodeOfCare/e1 without meta.versionId or meta.lastUpdated' }],
     ['a type we do not watch', { resourceType: 'Patient', id: 'p1', meta }, { action: 'skip', reason: 'Patient is not watched' }],
   ];
+  // Every event delivered carries its version's meta.lastUpdated (the rows leave it out).
+  const fromVersion = (mapping: FhirChangeMapping): FhirChangeMapping =>
+    mapping.action === 'deliver' ? { ...mapping, events: mapping.events.map((event) => ({ ...event, sourceUpdatedAt: '2026-03-02T15:00:00.000Z' })) } : mapping;
   test.each(rows)('%s', (_name, resource, expected) => {
-    expect(mapFhirChange(resource as Resource, defaults)).toEqual(expected);
+    expect(mapFhirChange(resource as Resource, defaults)).toEqual(fromVersion(expected as FhirChangeMapping));
   });
 
   test('every event it delivers passes the episode schema', async () => {

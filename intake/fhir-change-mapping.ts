@@ -48,6 +48,13 @@ export function isWatchedType(type: string | undefined): type is WatchedType {
 }
 
 export function mapFhirChange(resource: Resource, defaults: EpisodeDefaults): FhirChangeMapping {
+  const mapping = mapByType(resource, defaults);
+  const sourceUpdatedAt = isoInstant(resource.meta?.lastUpdated);
+  if (mapping.action === 'skip' || !sourceUpdatedAt) return mapping;
+  return { ...mapping, events: mapping.events.map((event) => ({ ...event, sourceUpdatedAt })) };
+}
+
+function mapByType(resource: Resource, defaults: EpisodeDefaults): FhirChangeMapping {
   if (!resource.id) return skip(`${resource.resourceType} without id`);
   const version = versionKeyOf(resource);
   if (!version) return skip(`${resource.resourceType}/${resource.id} without meta.versionId or meta.lastUpdated`);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { applyEvent } from './apply-event.ts';
+import { applyEvent, isOlderThanApplied, sourceOf } from './apply-event.ts';
 import { CURRENT_BEHAVIOUR, type EpisodeBehaviour, LEGACY_BEHAVIOUR } from './behaviour.ts';
 import { event, type EventFields, noon, startedEpisode, unsyncedKeys, written } from './episode-fixtures.ts';
 import { tick } from './schedule.ts';
@@ -159,5 +159,37 @@ describe('evidence and the EHR', () => {
     expect(after.requirements['QR/2026-04-15']).toMatchObject({ stage: 'waived', synced: false });
     expect(after.requirements['CIP-REVIEW/2026-04-15']).toMatchObject({ stage: 'waived', synced: false });
     expect(after.assessmentDates).toEqual(['2026-04-02']);
+  });
+});
+
+describe('versions of a FHIR resource out of order', () => {
+  const started = startedEpisode('2026-03-02', noon('2026-03-02'));
+  const reassigned = (version: number, lastUpdated: string, practitioner: string) =>
+    ({ type: 'staff-reassigned', eventId: `EpisodeOfCare/e1/_history/${version}`, sourceUpdatedAt: lastUpdated, role: 'specialist', practitioner }) as const;
+  const newer = reassigned(3, '2026-03-04T10:00:00.000Z', 'Practitioner/s3');
+  const older = reassigned(2, '2026-03-03T10:00:00.000Z', 'Practitioner/s2');
+
+  test('an event remembers its resource version; an older version of that resource is older than applied, a newer one or another resource is not', () => {
+    const state = applyEvent(started, newer, noon('2026-03-05'));
+    expect(state.sourceVersions).toEqual({ 'EpisodeOfCare/e1': '2026-03-04T10:00:00.000Z' });
+    expect(isOlderThanApplied(state, older)).toBe(true);
+    expect(isOlderThanApplied(state, reassigned(4, '2026-03-05T10:00:00.000Z', 'Practitioner/s4'))).toBe(false);
+    expect(isOlderThanApplied(state, { ...older, eventId: 'EpisodeOfCare/e2/_history/2' })).toBe(false);
+    // The operator's events and events without a source instant are never older.
+    expect(isOlderThanApplied(state, { ...older, sourceUpdatedAt: undefined })).toBe(false);
+    expect(isOlderThanApplied(state, { ...older, eventId: 'operator/staff' })).toBe(false);
+  });
+
+  test('a late older version does not move the remembered instant back', () => {
+    const state = applyEvent(applyEvent(started, newer, noon('2026-03-05')), older, noon('2026-03-05'));
+    expect(state.sourceVersions).toEqual({ 'EpisodeOfCare/e1': '2026-03-04T10:00:00.000Z' });
+  });
+
+  test.each([
+    ['EpisodeOfCare/e1/_history/3', 'EpisodeOfCare/e1'],
+    ['Encounter/h1/_history/2#hospital-admission', 'Encounter/h1'],
+    ['operator/program-discharge/2026-03-01', undefined],
+  ])('the source of %s is %s', (eventId, source) => {
+    expect(sourceOf({ ...older, eventId })).toBe(source);
   });
 });

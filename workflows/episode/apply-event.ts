@@ -11,6 +11,7 @@ import { settle } from './schedule.ts';
 import { type EpisodeState, isOpen, isPending, type Requirement } from './state.ts';
 
 const MAX_SEEN_EVENT_IDS = 1000;
+const MAX_SOURCE_VERSIONS = 1000;
 
 type Handler<T extends EpisodeEvent['type']> = (
   state: EpisodeState,
@@ -140,11 +141,32 @@ export function isDuplicate(state: EpisodeState, event: EpisodeEvent): boolean {
   return state.seenEventIds.includes(event.eventId);
 }
 
+/** The FHIR resource a FHIR-sourced event comes from (`Encounter/e1` of `Encounter/e1/_history/3`). */
+export function sourceOf(event: EpisodeEvent): string | undefined {
+  return /^([A-Za-z]+\/[A-Za-z0-9\-.]{1,64})\/_history\//.exec(event.eventId)?.[1];
+}
+
+/** Whether the event comes from a version of its resource older than one already applied. */
+export function isOlderThanApplied(state: EpisodeState, event: EpisodeEvent): boolean {
+  const source = sourceOf(event);
+  const applied = source && state.sourceVersions?.[source];
+  return Boolean(applied && event.sourceUpdatedAt && Date.parse(event.sourceUpdatedAt) < Date.parse(applied));
+}
+
+function rememberSourceVersion(state: EpisodeState, event: EpisodeEvent): void {
+  const source = sourceOf(event);
+  if (!source || !event.sourceUpdatedAt || isOlderThanApplied(state, event)) return;
+  const { [source]: _previous, ...others } = state.sourceVersions ?? {};
+  const entries = [...Object.entries(others), [source, event.sourceUpdatedAt] as const].slice(-MAX_SOURCE_VERSIONS);
+  state.sourceVersions = Object.fromEntries(entries);
+}
+
 export function applyEvent(state: EpisodeState, event: EpisodeEvent, now: number, behaviour: EpisodeBehaviour = CURRENT_BEHAVIOUR): EpisodeState {
   if (isDuplicate(state, event)) return state;
   const next: EpisodeState = JSON.parse(JSON.stringify(state));
   next.seenEventIds = [...next.seenEventIds, event.eventId].slice(-MAX_SEEN_EVENT_IDS);
   next.eventsThisRun += 1;
+  rememberSourceVersion(next, event);
   (HANDLERS[event.type] as Handler<typeof event.type>)(next, event, now, behaviour);
   settle(next, now, behaviour);
   return next;

@@ -27,6 +27,8 @@ export interface EpisodeBehaviour {
   readonly upsertsSearchAttributesOnChange: boolean;
   /** A Task write the FHIR server refuses (any 4xx) or keeps failing is recorded on its requirement and tried again on a growing backoff while the episode goes on; the ordinary activity gives up after a few attempts (old: a refusal failed the workflow, and a server that kept failing held every other write and timer behind the retries). */
   readonly refusedWritesWaitOnBackoff: boolean;
+  /** An event from a FHIR resource version older than one already applied changes nothing (old: it was applied, so a late old EpisodeOfCare version handed the episode back to the previous specialist). */
+  readonly ignoresOlderSourceVersions: boolean;
 }
 
 export const BEHAVIOUR_PATCHES: Record<keyof EpisodeBehaviour, string> = {
@@ -41,6 +43,7 @@ export const BEHAVIOUR_PATCHES: Record<keyof EpisodeBehaviour, string> = {
   keepsWakeUpTimer: 'keeps-wake-up-timer',
   upsertsSearchAttributesOnChange: 'upserts-search-attributes-on-change',
   refusedWritesWaitOnBackoff: 'refused-writes-wait-on-backoff',
+  ignoresOlderSourceVersions: 'ignores-older-source-versions',
 };
 
 export const CURRENT_BEHAVIOUR: EpisodeBehaviour = {
@@ -55,6 +58,7 @@ export const CURRENT_BEHAVIOUR: EpisodeBehaviour = {
   keepsWakeUpTimer: true,
   upsertsSearchAttributesOnChange: true,
   refusedWritesWaitOnBackoff: true,
+  ignoresOlderSourceVersions: true,
 };
 export const LEGACY_BEHAVIOUR: EpisodeBehaviour = {
   reassignOnlyOnChange: false,
@@ -68,4 +72,5 @@ export const LEGACY_BEHAVIOUR: EpisodeBehaviour = {
   keepsWakeUpTimer: false,
   upsertsSearchAttributesOnChange: false,
   refusedWritesWaitOnBackoff: false,
+  ignoresOlderSourceVersions: false,
 };

@@ -20,7 +20,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { EpisodeActivities, EvidenceFound, EvidenceSearch, RequirementTaskWrite, RequirementTaskWritten } from './activity-contract.ts';
-import { applyEvent, isDuplicate } from './apply-event.ts';
+import { applyEvent, isDuplicate, isOlderThanApplied } from './apply-event.ts';
 import { carryOver } from './carry-over.ts';
 import { escalationClosedMeanwhile } from './requirements.ts';
 import { BEHAVIOUR_PATCHES, type EpisodeBehaviour } from './behaviour.ts';
@@ -89,6 +89,7 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
 
   const apply = (event: EpisodeEvent): EventReceipt => {
     if (isDuplicate(state, event)) return { eventId: event.eventId, outcome: 'duplicate' };
+    if (isOlderThanApplied(state, event) && behaviour.ignoresOlderSourceVersions) return { eventId: event.eventId, outcome: 'older' };
     state = applyEvent(state, event, Date.now(), behaviour);
     dirty = true;
     return { eventId: event.eventId, outcome: 'applied' };

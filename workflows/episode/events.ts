@@ -1,6 +1,8 @@
 /**
  * Everything that can happen to an episode, as one validated union. Every event carries an
  * `eventId` (for FHIR-sourced events `<type>/<id>/_history/<versionId>`): a repeated id is ignored.
+ * FHIR-sourced events also carry their version's `meta.lastUpdated`, so that a version older than
+ * one already applied (delivered late, out of order) changes nothing.
  * Instants are ISO strings with an offset; dates are the agency's local `YYYY-MM-DD`.
  */
 import { z } from 'zod';
@@ -13,12 +15,15 @@ export const episodeEventSchema = lazily(() => {
   const eventId = z.string().min(1).max(200);
   const instant = z.iso.datetime({ offset: true });
   const requirementCode = z.enum(REQUIREMENT_CODES);
+  /** `meta.lastUpdated` of the FHIR resource version the event comes from. */
+  const sourceUpdatedAt = instant.optional();
   return z.discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('hospital-admission'), eventId, encounterId: id, admittedOn: localDateSchema }),
-    z.strictObject({ type: z.literal('hospital-release'), eventId, encounterId: id, releasedOn: localDateSchema }),
+    z.strictObject({ type: z.literal('hospital-admission'), eventId, sourceUpdatedAt, encounterId: id, admittedOn: localDateSchema }),
+    z.strictObject({ type: z.literal('hospital-release'), eventId, sourceUpdatedAt, encounterId: id, releasedOn: localDateSchema }),
     z.strictObject({
       type: z.literal('contact-recorded'),
       eventId,
+      sourceUpdatedAt,
       encounterId: id,
       kind: z.enum(CONTACT_KINDS),
       date: localDateSchema,
@@ -26,6 +31,7 @@ export const episodeEventSchema = lazily(() => {
     z.strictObject({
       type: z.literal('document-completed'),
       eventId,
+      sourceUpdatedAt,
       requirement: requirementCode,
       /** Which occurrence; without it the earliest open one of that requirement. */
       cycle: z.string().min(1).max(64).optional(),
@@ -35,20 +41,22 @@ export const episodeEventSchema = lazily(() => {
     z.strictObject({
       type: z.literal('task-changed'),
       eventId,
+      sourceUpdatedAt,
       taskId: id,
       status: z.enum(['ready', 'in-progress', 'completed', 'cancelled']),
       owner: practitionerReference.optional(),
       /** When the Task was completed in the EHR (`executionPeriod.end`, else `lastModified`). */
       at: instant,
     }),
-    z.strictObject({ type: z.literal('staff-reassigned'), eventId, role: z.enum(['specialist', 'supervisor']), practitioner: practitionerReference }),
+    z.strictObject({ type: z.literal('staff-reassigned'), eventId, sourceUpdatedAt, role: z.enum(['specialist', 'supervisor']), practitioner: practitionerReference }),
     z.strictObject({
       type: z.literal('assessment-completed'),
       eventId,
+      sourceUpdatedAt,
       date: localDateSchema,
       questionnaireResponseId: id.optional(),
     }),
-    z.strictObject({ type: z.literal('program-discharge'), eventId, date: localDateSchema }),
+    z.strictObject({ type: z.literal('program-discharge'), eventId, sourceUpdatedAt, date: localDateSchema }),
   ]);
 });
 

@@ -13,7 +13,8 @@ export type EpisodeEventInput = z.input<typeof episodeEventSchema>;
 
 export interface EventReceipt {
   eventId: string;
-  outcome: 'applied' | 'duplicate';
+  /** `older`: its FHIR resource version is older than one the episode already applied. */
+  outcome: 'applied' | 'duplicate' | 'older';
 }
 
 export const recordEvent = defineUpdate<EventReceipt, [EpisodeEventInput]>('recordEvent');

@@ -103,6 +103,11 @@ export interface EpisodeState {
    * states carried by older runs.
    */
   retiredKeys?: string[];
+  /**
+   * The newest `meta.lastUpdated` applied, by FHIR resource (`Encounter/e1`), the most recent
+   * resources only: an event from an older version changes nothing. Absent in states carried by older runs.
+   */
+  sourceVersions?: Record<string, string>;
 }
 
 export function initialState(config: EpisodeConfig): EpisodeState {
