@@ -15,6 +15,7 @@ import { examples } from './definitions/examples.ts';
 import { readProfiles } from './definitions/read-profiles.ts';
 import { questionnaires } from './definitions/questionnaires.ts';
 import { requirementTaskProfile } from './definitions/requirement-task.ts';
+import { searchParameters } from './definitions/search-parameters.ts';
 import { terminologyResources } from './definitions/terminology.ts';
 import { generateSnapshot, type DefinitionLookup } from './snapshot.ts';
 import { PACKAGE_DIR } from './validation.ts';
@@ -28,6 +29,7 @@ export function buildPackage(): Map<string, unknown> {
     ...terminologyResources,
     ...[requirementTaskProfile, ...readProfiles].map((sd) => generateSnapshot(sd, lookup)),
     ...questionnaires,
+    ...searchParameters,
   ] as CanonicalResource[];
   const files = new Map<string, unknown>();
   files.set('package.json', manifest());

@@ -46,6 +46,9 @@ export function indexR4Definitions(): void {
     indexStructureDefinitionBundle(readJson(file) as Bundle<StructureDefinition>);
   }
   indexSearchParameterBundle(readJson('fhir/r4/search-parameters.json') as Bundle<SearchParameter>);
+  // Our package's own, which the worklist searches use (the due date of a requirement Task).
+  const ours = carePackageResources().filter((resource): resource is SearchParameter => resource.resourceType === 'SearchParameter');
+  indexSearchParameterBundle({ resourceType: 'Bundle', type: 'collection', entry: ours.map((resource) => ({ resource })) });
   definitionsIndexed = true;
 }
 

@@ -15,13 +15,26 @@ export function createFhirClient(config: Config['fhir'], fetchImpl: typeof fetch
   return new MedplumClient({
     baseUrl: base.origin + '/',
     fhirUrlPath: base.pathname.replace(/^\//, ''),
-    fetch: failWithStatus(authorizedFetch(tokens, fetchImpl)),
+    fetch: failWithStatus(authorizedFetch(tokens, readsCurrent(fetchImpl))),
     // Temporal retries activities with backoff; the client's own retries would only hide faults.
     maxRetries: 0,
     // Every read must see the latest writes (episodes act on what the EHR says now).
     cacheTime: 0,
     onUnauthenticated: () => undefined,
   });
+}
+
+/**
+ * Servers may answer a repeated search from a cache (HAPI FHIR reuses a search's results for a
+ * minute by default): every read asks for the current answer.
+ */
+function readsCurrent(fetchImpl: typeof fetch): typeof fetch {
+  return (input, init) => {
+    if ((init?.method ?? 'GET').toUpperCase() !== 'GET') return fetchImpl(input, init);
+    const headers = new Headers(init?.headers);
+    headers.set('Cache-Control', 'no-cache');
+    return fetchImpl(input, { ...init, headers });
+  };
 }
 
 /**

@@ -1,0 +1,382 @@
+/**
+ * The intake end to end, as an EHR would drive it: only FHIR writes to the FHIR server, then
+ * notifications posted as FHIR servers post them, the server's own rest-hook Subscriptions, or
+ * nothing (polling), against the real Temporal dev server and the real care worker. One suite, run
+ * by each server's test file (the embedded server, HAPI FHIR); its tests run in order and share
+ * the stack.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Encounter, EpisodeOfCare, Organization, Patient, Practitioner, QuestionnaireResponse, Task } from '@medplum/fhirtypes';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { addDays, format, parseISO } from 'date-fns';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { V3_ACT_CODE } from '../../fhir-profiles/canonical.ts';
+import { episodeDefaultsSchema } from '../../intake/episode-defaults.ts';
+import { WATCHED_TYPES } from '../../intake/fhir-change-mapping.ts';
+import { startIntakeServer, type RunningIntakeServer } from '../../intake/http-server.ts';
+import { silentLog } from '../../intake/log.ts';
+import { ensurePolling, requestPoll } from '../../intake/polling.ts';
+import { episodeWorkflowId } from '../../workflows/episode/input.ts';
+import { getState } from '../../workflows/episode/messages.ts';
+import { episodeStartOptions } from '../../workflows/episode/start-options.ts';
+import type { clientEpisode } from '../../workflows/index.ts';
+import { runOperatorCli } from '../../intake/operator-cli.ts';
+import { parseConfig } from '../../worker/config.ts';
+import { describeOutcome, setUpSubscriptions } from '../../intake/setup-subscriptions.ts';
+import { desiredSubscriptions } from '../../intake/subscriptions.ts';
+import { getPollingState } from '../../workflows/polling/fhir-polling.ts';
+import { PatientId } from '../../workflows/search-attributes.ts';
+import { freePort, startTemporalDevServer, type RunningDevServer } from '../../local-stack/dev-server.ts';
+import { createFhirClient } from '../../worker/fhir-client.ts';
+import { createCareWorker } from '../../worker/worker.ts';
+import { defaultAgencyPolicy, localDateOf, postHospitalContactDeadline } from '../../workflows/rules/index.ts';
+import { REQUIREMENT_SYSTEM, REQUIREMENT_TASK_PROFILE, TASK_IDENTIFIER_SYSTEM, TASK_STATUS_SYSTEM } from '../../workflows/vocabulary.ts';
+import { backportBundle, notifyAsBackport, notifyAsMedplum, writeAsEhr } from './fhir-sender.ts';
+
+
+/** A FHIR server the suite runs against, and what it does beyond plain REST. */
+export interface EhrServer {
+  name: string;
+  start(dataDir: string): Promise<{ baseUrl: string; stop(): Promise<void> }>;
+  /** How long a notification may take to become Tasks on it (HAPI writes more slowly than the embedded server). */
+  patienceMs: number;
+  /** Refuses a write whose references do not resolve (HAPI's default). */
+  checksReferences: boolean;
+  /** Runs rest-hook Subscriptions itself. */
+  deliversSubscriptions: boolean;
+}
+
+export function defineEhrSuite(server: EhrServer): void {
+  describe(`the intake and the worker against ${server.name}`, () => {
+    const TASK_QUEUE = 'care-episodes-intake';
+    const TIME_ZONE = 'America/Chicago';
+    const SECRET = 'test-intake-secret-0123456789';
+    const defaults = episodeDefaultsSchema.parse({ supervisor: 'Practitioner/intake-supervisor' });
+    const plusDays = (date: string, days: number): string => format(addDays(parseISO(date), days), 'yyyy-MM-dd');
+    const today = (): string => localDateOf(Date.now(), TIME_ZONE);
+
+    let dataDir: string;
+    let temporalPort: number;
+    let temporal: RunningDevServer;
+    let fhirServer: { baseUrl: string; stop(): Promise<void> };
+    let workerConnection: NativeConnection;
+    let worker: Worker;
+    let workerRun: Promise<void>;
+    let client: Client;
+    let intake: RunningIntakeServer;
+
+    async function startTemporal(): Promise<RunningDevServer> {
+      return startTemporalDevServer({ ui: false, port: temporalPort, dbFile: join(dataDir, 'temporal.sqlite') });
+    }
+
+    beforeAll(async () => {
+      dataDir = mkdtempSync(join(tmpdir(), 'intake-'));
+      temporalPort = await freePort();
+      temporal = await startTemporal();
+      fhirServer = await server.start(join(dataDir, 'fhir'));
+      // The supervisor of the intake's episodes, whom escalation Tasks are owned by.
+      await writeAsEhr<Practitioner>(fhirServer.baseUrl, { resourceType: 'Practitioner', id: defaults.supervisor.split('/')[1], active: true });
+      workerConnection = await NativeConnection.connect({ address: temporal.address });
+      const fhir = createFhirClient({ baseUrl: fhirServer.baseUrl, auth: { kind: 'none' } });
+      worker = await createCareWorker({ connection: workerConnection, namespace: temporal.namespace, taskQueue: TASK_QUEUE, fhir });
+      workerRun = worker.run();
+      client = new Client({ connection: await Connection.connect({ address: temporal.address }), namespace: temporal.namespace });
+      intake = await startIntakeServer({
+        delivery: { temporal: client, fhir, taskQueue: TASK_QUEUE, defaults, log: silentLog },
+        secret: SECRET,
+        pollNow: () => requestPoll(client, 'ehr'),
+      });
+    });
+
+    afterAll(async () => {
+      await intake?.stop();
+      worker?.shutdown();
+      await workerRun;
+      await workerConnection?.close();
+      await client?.connection.close();
+      await fhirServer?.stop();
+      await temporal?.stop();
+    });
+
+    interface EhrEpisode {
+      episode: EpisodeOfCare;
+      stay: Encounter;
+      admissionDate: string;
+      releaseDate: string;
+    }
+
+    /** Patient, Practitioner, Organization, EpisodeOfCare admitted 3 days ago (or as many as asked), an inpatient stay finished yesterday. */
+    async function writeEpisode(admittedDaysAgo = 3): Promise<EhrEpisode> {
+      const base = fhirServer.baseUrl;
+      const patient = await writeAsEhr<Patient>(base, { resourceType: 'Patient', active: true });
+      const specialist = await writeAsEhr<Practitioner>(base, { resourceType: 'Practitioner', active: true });
+      const agency = await writeAsEhr<Organization>(base, { resourceType: 'Organization', active: true });
+      const admissionDate = plusDays(today(), -admittedDaysAgo);
+      const releaseDate = plusDays(today(), -1);
+      const episode = await writeAsEhr<EpisodeOfCare>(base, {
+        resourceType: 'EpisodeOfCare',
+        status: 'active',
+        patient: { reference: `Patient/${patient.id}` },
+        managingOrganization: { reference: `Organization/${agency.id}` },
+        careManager: { reference: `Practitioner/${specialist.id}` },
+        period: { start: admissionDate },
+      });
+      const stay = await writeAsEhr<Encounter>(base, {
+        resourceType: 'Encounter',
+        status: 'finished',
+        class: { system: V3_ACT_CODE, code: 'IMP' },
+        subject: { reference: `Patient/${patient.id}` },
+        episodeOfCare: [{ reference: `EpisodeOfCare/${episode.id}` }],
+        period: { start: `${plusDays(today(), -2)}T12:00:00-06:00`, end: `${releaseDate}T12:00:00-06:00` },
+      });
+      return { episode, stay, admissionDate, releaseDate };
+    }
+
+    async function tasksOf(identifier: string): Promise<Task[]> {
+      // HAPI answers a repeated search from its cache for a minute unless asked not to.
+      const response = await fetch(`${fhirServer.baseUrl}/Task?identifier=${encodeURIComponent(`${TASK_IDENTIFIER_SYSTEM}|${identifier}`)}`, { headers: { 'cache-control': 'no-cache' } });
+      const bundle = (await response.json()) as { entry?: { resource: Task }[] };
+      return (bundle.entry ?? []).map((entry) => entry.resource);
+    }
+
+    /** The identifier values of the Tasks a search finds, in the server's order. */
+    async function worklist(query: string): Promise<string[]> {
+      const response = await fetch(`${fhirServer.baseUrl}/Task?${query}&_count=100`, { headers: { accept: 'application/fhir+json', 'cache-control': 'no-cache' } });
+      expect(response.status, query).toBe(200);
+      const bundle = (await response.json()) as { entry?: { resource: Task }[] };
+      return (bundle.entry ?? []).map((entry) => entry.resource.identifier?.find((identifier) => identifier.system === TASK_IDENTIFIER_SYSTEM)?.value ?? '');
+    }
+
+    async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = await probe();
+        if (found !== undefined) return found;
+        if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+
+    const taskWith = (identifier: string, ready: (task: Task) => boolean = () => true) =>
+      async (): Promise<Task | undefined> => (await tasksOf(identifier)).find(ready);
+
+    function expectDue(task: Task, date: string): void {
+      expect(localDateOf(Date.parse(task.restriction?.period?.end as string), TIME_ZONE)).toBe(date);
+    }
+
+    async function expectOpenedTasks(ehr: EhrEpisode, timeoutMs: number): Promise<{ cip: Task; postHospital: Task }> {
+      const started = Date.now();
+      const cip = await waitFor('CIP-INITIAL Task', timeoutMs, taskWith(`${ehr.episode.id}/CIP-INITIAL/1`));
+      const postHospital = await waitFor('POST-HOSPITAL-CONTACT Task', timeoutMs - (Date.now() - started), taskWith(`${ehr.episode.id}/POST-HOSPITAL-CONTACT/${ehr.stay.id}`));
+      expectDue(cip, plusDays(ehr.admissionDate, 14));
+      expectDue(postHospital, postHospitalContactDeadline({ encounterId: ehr.stay.id as string, date: ehr.releaseDate }, defaultAgencyPolicy).dueDate);
+      expect(cip.owner?.reference).toBe(ehr.episode.careManager?.reference);
+      expect(postHospital.status).toBe('ready');
+      return { cip, postHospital };
+    }
+
+    test(`through the subscription endpoint: Tasks within ${server.patienceMs / 1000} s, then a home visit and a crisis plan complete them`, async () => {
+      const ehr = await writeEpisode();
+      const started = Date.now();
+      expect((await notifyAsMedplum(intake.url, SECRET, ehr.episode)).status).toBe(200);
+      expect((await notifyAsMedplum(intake.url, SECRET, ehr.stay)).status).toBe(200);
+      await expectOpenedTasks(ehr, server.patienceMs);
+      console.log(`subscription path: both Tasks in FHIR ${Date.now() - started} ms after the first notification`);
+      // Started by the intake, the episode looks in the Web UI as one started with episodeStartOptions.
+      const description = await client.workflow.getHandle(episodeWorkflowId(`EpisodeOfCare/${ehr.episode.id}`)).describe();
+      expect(await description.staticSummary()).toBe(`${ehr.episode.patient?.reference} · EpisodeOfCare/${ehr.episode.id} · admitted ${ehr.admissionDate}`);
+      expect(description.typedSearchAttributes.get(PatientId)).toBe(ehr.episode.patient?.reference?.split('/')[1]);
+
+      const visit = await writeAsEhr<Encounter>(fhirServer.baseUrl, {
+        resourceType: 'Encounter',
+        status: 'finished',
+        class: { system: V3_ACT_CODE, code: 'HH' },
+        subject: ehr.episode.patient,
+        episodeOfCare: [{ reference: `EpisodeOfCare/${ehr.episode.id}` }],
+        period: { start: new Date(Date.now() - 3_600_000).toISOString(), end: new Date().toISOString() },
+      });
+      expect((await notifyAsBackport(intake.url, SECRET, backportBundle([visit]))).status).toBe(200);
+      const met = await waitFor(
+        'POST-HOSPITAL-CONTACT completed',
+        server.patienceMs,
+        taskWith(`${ehr.episode.id}/POST-HOSPITAL-CONTACT/${ehr.stay.id}`, (task) => task.status === 'completed'),
+      );
+      expect(met.output?.[0]?.valueReference?.reference).toBe(`Encounter/${visit.id}`);
+
+      const example = JSON.parse(
+        readFileSync(new URL('../../fhir-profiles/package/examples/QuestionnaireResponse-example-crisis-intervention-plan.json', import.meta.url), 'utf8'),
+      ) as QuestionnaireResponse;
+      const plan = await writeAsEhr<QuestionnaireResponse>(fhirServer.baseUrl, {
+        ...example,
+        id: undefined,
+        subject: ehr.episode.patient,
+        author: ehr.episode.careManager,
+        authored: new Date().toISOString(),
+      });
+      // id-only this time: the intake reads the response itself.
+      expect((await notifyAsBackport(intake.url, SECRET, backportBundle([plan], { idOnly: true }))).status).toBe(200);
+      const cip = await waitFor('CIP-INITIAL completed', server.patienceMs, taskWith(`${ehr.episode.id}/CIP-INITIAL/1`, (task) => task.status === 'completed'));
+      expect(cip.output?.[0]?.valueReference?.reference).toBe(`QuestionnaireResponse/${plan.id}`);
+    });
+
+    test("the worklist searches of the package's README find the same Tasks on every server", async () => {
+      const ehr = await writeEpisode(20);
+      expect((await notifyAsMedplum(intake.url, SECRET, ehr.episode)).status).toBe(200);
+      expect((await notifyAsMedplum(intake.url, SECRET, ehr.stay)).status).toBe(200);
+      await waitFor('the escalation Task', server.patienceMs * 2, async () => (await worklist(`owner=${defaults.supervisor}&code=${REQUIREMENT_SYSTEM}|ESCALATION&status=ready`)).find((key) => key.startsWith(`${ehr.episode.id}/`)));
+      await waitFor('the post-hospital Task', server.patienceMs * 2, taskWith(`${ehr.episode.id}/POST-HOSPITAL-CONTACT/${ehr.stay.id}`));
+      const specialist = ehr.episode.careManager?.reference as string;
+      const cip = `${ehr.episode.id}/CIP-INITIAL/1`;
+      const postHospital = `${ehr.episode.id}/POST-HOSPITAL-CONTACT/${ehr.stay.id}`;
+      // Open Tasks of a specialist, soonest due first.
+      expect(await worklist(`owner=${specialist}&status=ready,in-progress&_profile=${REQUIREMENT_TASK_PROFILE}&_sort=due-date`)).toEqual([cip, postHospital]);
+      expect(await worklist(`owner=${specialist}&business-status=${TASK_STATUS_SYSTEM}|overdue`)).toEqual([cip]);
+      // Due by a date: CIP-INITIAL was due six days ago, the post-hospital contact is due within the month.
+      expect(await worklist(`owner=${specialist}&status=ready&due-date=le${plusDays(today(), -2)}&_sort=due-date`)).toEqual([cip]);
+      expect(await worklist(`owner=${specialist}&status=ready&due-date=le${plusDays(today(), 30)}&_sort=due-date`)).toEqual([cip, postHospital]);
+      const escalations = (await worklist(`owner=${defaults.supervisor}&code=${REQUIREMENT_SYSTEM}|ESCALATION&status=ready`)).filter((key) => key.startsWith(`${ehr.episode.id}/`));
+      expect(escalations).toEqual([`${ehr.episode.id}/ESCALATION/CIP-INITIAL.1`]);
+    });
+
+    test('the same notifications twice and out of order: no duplicate Task, no error', async () => {
+      const ehr = await writeEpisode();
+      const sends = [
+        () => notifyAsBackport(intake.url, SECRET, backportBundle([ehr.stay], { idOnly: true })),
+        () => notifyAsMedplum(intake.url, SECRET, ehr.stay),
+        () => notifyAsMedplum(intake.url, SECRET, ehr.episode),
+        () => notifyAsBackport(intake.url, SECRET, backportBundle([ehr.stay, ehr.episode])),
+        () => notifyAsMedplum(intake.url, SECRET, ehr.episode),
+      ];
+      const statuses = await Promise.all([...sends, ...sends].map((send) => send().then((sent) => sent.status)));
+      expect(statuses).toEqual(statuses.map(() => 200));
+      await expectOpenedTasks(ehr, server.patienceMs);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(await tasksOf(`${ehr.episode.id}/CIP-INITIAL/1`)).toHaveLength(1);
+      expect(await tasksOf(`${ehr.episode.id}/POST-HOSPITAL-CONTACT/${ehr.stay.id}`)).toHaveLength(1);
+    });
+
+    test('with polling only (default 10 s interval) the episode and its Tasks appear within 30 s', { timeout: 120_000 }, async () => {
+      const workflowId = await ensurePolling(client, TASK_QUEUE, { source: 'ehr', resourceTypes: [...WATCHED_TYPES], intervalMs: 10_000, episodeDefaults: defaults });
+      // Written after the first poll, so that the interval (not the first read) brings it in.
+      const polling = client.workflow.getHandle(workflowId);
+      await waitFor('first poll', 30_000, async () => ((await polling.query(getPollingState)).polls >= 1 ? true : undefined));
+      const ehr = await writeEpisode();
+      const started = Date.now();
+      await expectOpenedTasks(ehr, 30_000);
+      console.log(`polling path: both Tasks in FHIR ${Date.now() - started} ms after the EHR's last write`);
+
+      // Polling re-reads its own overlap window, and the subscription tests' episodes are there: still one Task per requirement.
+      const all = (await (await fetch(`${fhirServer.baseUrl}/Task?_count=1000`, { headers: { 'cache-control': 'no-cache' } })).json()) as { entry?: { resource: Task }[] };
+      const identifiers = (all.entry ?? []).map((entry) => entry.resource.identifier?.[0]?.value);
+      expect(new Set(identifiers).size).toBe(identifiers.length);
+      // Polling also reads back the worker's own Task writes (meta.source): none becomes an episode event.
+      const polls = (await polling.query(getPollingState)).polls;
+      await waitFor('a poll after the Task writes', 30_000, async () => ((await polling.query(getPollingState)).polls > polls + 1 ? true : undefined));
+      const state = await client.workflow.getHandle(episodeWorkflowId(`EpisodeOfCare/${ehr.episode.id}`)).query(getState);
+      expect(state.seenEventIds.filter((eventId) => eventId.startsWith('Task/'))).toEqual([]);
+      // The next test shows redelivery on its own.
+      await client.workflow.getHandle('fhir-polling-ehr').terminate('test done');
+    });
+
+    test('with Temporal stopped the endpoint answers 503; after restart the redelivered events take effect', async () => {
+      const ehr = await writeEpisode();
+      await temporal.stop();
+      const refused = await notifyAsMedplum(intake.url, SECRET, ehr.episode);
+      expect(refused.status).toBe(503);
+      expect(refused.body.resourceType).toBe('OperationOutcome');
+
+      temporal = await startTemporal();
+      // The FHIR server redelivers until it gets a 2xx.
+      await waitFor('redelivery accepted', 30_000, async () => ((await notifyAsMedplum(intake.url, SECRET, ehr.episode)).status === 200 ? true : undefined));
+      await waitFor('redelivery accepted', 30_000, async () => ((await notifyAsMedplum(intake.url, SECRET, ehr.stay)).status === 200 ? true : undefined));
+      await expectOpenedTasks(ehr, 30_000);
+    }, 120_000);
+
+    test.runIf(server.checksReferences)(
+      'a Task the server refuses (its owner Practitioner missing): the episode runs on, its other Tasks are written, getState and care-episodes show give the status and code, and the Task is written once the Practitioner exists',
+      { timeout: 300_000 },
+      async () => {
+        // Admitted 20 days ago: CIP-INITIAL is overdue at the start, so it is escalated to a supervisor the server does not know.
+        const ehr = await writeEpisode(20);
+        const supervisor = `Practitioner/sup-${ehr.episode.id}`;
+        const input = {
+          patient: ehr.episode.patient?.reference as string,
+          episodeOfCare: `EpisodeOfCare/${ehr.episode.id}`,
+          specialist: ehr.episode.careManager?.reference as string,
+          supervisor,
+          agency: ehr.episode.managingOrganization?.reference as string,
+          admissionDate: ehr.admissionDate,
+        };
+        const handle = await client.workflow.start<typeof clientEpisode>('clientEpisode', episodeStartOptions(input, TASK_QUEUE));
+        const escalation = async () => Object.values((await handle.query(getState)).requirements).find((requirement) => requirement.code === 'ESCALATION');
+        const refused = await waitFor('the escalation refused', 60_000, async () => ((await escalation())?.writeFailure ? escalation() : undefined));
+        console.log(`${server.name}: escalation write refused with HTTP ${refused!.writeFailure!.status} ${refused!.writeFailure!.code}`);
+        expect(refused!.writeFailure).toMatchObject({ status: 400, attempts: 1 });
+        expect(refused!.writeFailure!.code).toMatch(/^[a-z-]+$/);
+        expect((await handle.describe()).status.name).toBe('RUNNING');
+        const cip = await waitFor('CIP-INITIAL Task', 30_000, taskWith(`${ehr.episode.id}/CIP-INITIAL/1`));
+        expect(cip.businessStatus?.coding?.[0]?.code).toBe('overdue');
+
+        const lines: string[] = [];
+        const config = parseConfig({ TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: TASK_QUEUE, FHIR_BASE_URL: fhirServer.baseUrl, CODEC_LOCAL_KEY_FILE: join(dataDir, 'codec-keys') });
+        const shown = await runOperatorCli(['show', ehr.episode.id as string], { out: (line) => lines.push(line), config: () => config, episodeDefaults: () => defaults, pollingSource: () => 'ehr' });
+        expect(shown).toBe(0);
+        const line = lines.find((each) => each.includes(refused!.key));
+        console.log(`care-episodes show: ${line}`);
+        expect(line).toContain(`not written: HTTP 400 ${refused!.writeFailure!.code}, 1 attempt since`);
+
+        await writeAsEhr<Practitioner>(fhirServer.baseUrl, { resourceType: 'Practitioner', id: supervisor.split('/')[1], active: true });
+        // The first retry is a minute after the refusal.
+        const written = await waitFor('the escalation written', 180_000, async () => {
+          const current = await escalation();
+          return current?.taskId && !current.writeFailure ? current : undefined;
+        });
+        const [task] = await tasksOf(`${ehr.episode.id}/ESCALATION/${refused!.cycle.replaceAll('/', '.')}`);
+        expect(task).toMatchObject({ id: written.taskId, owner: { reference: supervisor }, status: 'ready' });
+        expect(task?.partOf?.[0]?.reference).toBe(`Task/${cip.id}`);
+        await handle.terminate('test done');
+      },
+    );
+
+    test.runIf(server.deliversSubscriptions)(
+      "with the Subscriptions `npm run subscriptions -- --mode r4` creates and polling off, the server's own notifications bring the EHR's writes in",
+      { timeout: 300_000 },
+      async () => {
+        const fhir = createFhirClient({ baseUrl: fhirServer.baseUrl, auth: { kind: 'none' } });
+        const outcomes = await setUpSubscriptions(fhir, desiredSubscriptions({ intakeUrl: intake.url, secret: SECRET, mode: 'r4' }));
+        for (const outcome of outcomes) console.log(`${server.name}: ${describeOutcome(outcome)}`);
+        expect(outcomes.map((outcome) => outcome.outcome)).toEqual(WATCHED_TYPES.map(() => 'created'));
+        // The server activates them in the background; a write before that is not delivered.
+        await waitFor('every Subscription active', 120_000, async () => {
+          const active = await fhir.searchResources('Subscription', { status: 'active' }, { cache: 'no-cache' });
+          return active.length >= WATCHED_TYPES.length ? true : undefined;
+        });
+
+        const ehr = await writeEpisode();
+        const started = Date.now();
+        await expectOpenedTasks(ehr, 120_000);
+        console.log(`${server.name} subscriptions: both Tasks in FHIR ${Date.now() - started} ms after the EHR's last write`);
+        const visit = await writeAsEhr<Encounter>(fhirServer.baseUrl, {
+          resourceType: 'Encounter',
+          status: 'finished',
+          class: { system: V3_ACT_CODE, code: 'HH' },
+          subject: ehr.episode.patient,
+          episodeOfCare: [{ reference: `EpisodeOfCare/${ehr.episode.id}` }],
+          period: { start: new Date(Date.now() - 3_600_000).toISOString(), end: new Date().toISOString() },
+        });
+        const met = await waitFor(
+          'POST-HOSPITAL-CONTACT completed',
+          120_000,
+          taskWith(`${ehr.episode.id}/POST-HOSPITAL-CONTACT/${ehr.stay.id}`, (task) => task.status === 'completed'),
+        );
+        expect(met.output?.[0]?.valueReference?.reference).toBe(`Encounter/${visit.id}`);
+        // Polling is off: every event came from a notification.
+        const polling = await client.workflow.getHandle('fhir-polling-ehr').describe();
+        expect(polling.status.name).not.toBe('RUNNING');
+      },
+    );
+  });
+}
