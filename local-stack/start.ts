@@ -62,6 +62,10 @@ function splitHostPort(address: string): [string, string] {
   return [address.slice(0, colon), address.slice(colon + 1)];
 }
 
+function pollingLine(interval: string | undefined): string {
+  return interval === 'off' ? 'polling off' : `polls FHIR every ${interval || 10} s`;
+}
+
 function intakeBind(): string {
   return process.env.INTAKE_BIND || '127.0.0.1:8110';
 }
@@ -211,7 +215,7 @@ async function main(): Promise<void> {
   say(`  codec server        ${codecServer?.url}  (payloads encrypted with key "${codecKeys[0]?.id}")`);
   say(`  FHIR R4 server      ${process.env.FHIR_BASE_URL || `http://127.0.0.1:${config.localStack.fhirServerPort}/fhir/R4`}`);
   if (config.metricsBind) say(`  worker metrics      http://${config.metricsBind}/metrics`);
-  say(`  event intake        http://${intakeBind()}/notify/<Type>  (Authorization: Bearer <secret in ${intakeAuth.where}>; polls FHIR every ${process.env.INTAKE_POLL_INTERVAL || 10} s)`);
+  say(`  event intake        http://${intakeBind()}/notify/<Type>  (Authorization: Bearer <secret in ${intakeAuth.where}>; ${pollingLine(process.env.INTAKE_POLL_INTERVAL)})`);
   say('press Ctrl-C to stop everything');
 }
 
