@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Task } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startFhirServer, type RunningFhirServer } from '../fhir-server/server.ts';
+import type { MedplumClient } from '@medplum/core';
+import { startFhirServer } from '../fhir-server/server.ts';
+import { startHapiFhirServer } from '../local-stack/hapi-fhir.ts';
 import { createFhirClient } from '../worker/fhir-client.ts';
 import type { RequirementTaskWrite } from '../workflows/episode/activity-contract.ts';
 import type { Requirement } from '../workflows/episode/state.ts';
@@ -12,11 +14,24 @@ import { writeRequirementTaskWith } from './write-requirement-task.ts';
 const OPENS_AT = Date.parse('2026-01-15T06:00:00Z');
 const DUE_AT = Date.parse('2026-01-30T05:59:59.999Z');
 
-let server: RunningFhirServer;
-beforeAll(async () => {
-  server = await startFhirServer({ dataDir: mkdtempSync(join(tmpdir(), 'write-task-')) });
-});
-afterAll(() => server?.stop());
+const EPISODES = ['twice', 'conflict', 'working', 'completed-by-staff', 'elements'];
+
+/** What the Tasks refer to, for a server that checks references (HAPI). */
+async function writeReferencedResources(fhir: MedplumClient): Promise<void> {
+  await fhir.updateResource({ resourceType: 'Patient', id: 'p1', active: true });
+  await fhir.updateResource({ resourceType: 'Organization', id: 'agency-1', active: true });
+  for (const id of ['specialist-1', 'specialist-2']) await fhir.updateResource({ resourceType: 'Practitioner', id, active: true });
+  for (const id of EPISODES) await fhir.updateResource({ resourceType: 'EpisodeOfCare', id, status: 'active', patient: { reference: 'Patient/p1' } });
+  await fhir.updateResource({ resourceType: 'CarePlan', id: 'cp1', status: 'active', intent: 'plan', subject: { reference: 'Patient/p1' } });
+  await fhir.updateResource({ resourceType: 'QuestionnaireResponse', id: 'qr1', status: 'completed', subject: { reference: 'Patient/p1' } });
+}
+
+const servers: [string, () => Promise<{ baseUrl: string; stop(): Promise<void> }>][] = [
+  ['the embedded FHIR server', () => startFhirServer({ dataDir: mkdtempSync(join(tmpdir(), 'write-task-')) })],
+  ['HAPI FHIR', () => startHapiFhirServer()],
+];
+
+let server: { baseUrl: string; stop(): Promise<void> };
 
 const fhirClient = (fetchImpl: typeof fetch = fetch) => createFhirClient({ baseUrl: server.baseUrl, auth: { kind: 'none' } }, fetchImpl);
 
@@ -53,7 +68,44 @@ async function staffSets(taskId: string, status: Task['status'], note?: string):
   await fhir.updateResource({ ...task, status, ...(note ? { note: [{ text: note }] } : {}) });
 }
 
-describe('writing a requirement Task', () => {
+describe.each(servers)('writing a requirement Task on %s', (_name, start) => {
+  beforeAll(async () => {
+    server = await start();
+    await writeReferencedResources(fhirClient());
+  }, 600_000);
+  afterAll(() => server?.stop());
+
+  test('every element we set is kept by the server: owner, requester, focus, for, basedOn, input, then output and executionPeriod, and statusReason', async () => {
+    const fhir = fhirClient();
+    const open = { ...write('elements'), carePlan: 'CarePlan/cp1' };
+    const { taskId } = await writeRequirementTaskWith(fhir, open);
+    const written = await fhir.readResource('Task', taskId, { cache: 'no-cache' });
+    expect(written).toMatchObject({
+      status: 'ready',
+      owner: { reference: 'Practitioner/specialist-1' },
+      requester: { reference: 'Organization/agency-1' },
+      focus: { reference: 'EpisodeOfCare/elements' },
+      for: { reference: 'Patient/p1' },
+      basedOn: [{ reference: 'CarePlan/cp1' }],
+      restriction: { period: { end: new Date(DUE_AT).toISOString() } },
+    });
+    expect(written.input?.[0]?.valueCanonical).toMatch(/\/Questionnaire\/crisis-intervention-plan$/);
+
+    const met = { stage: 'met-on-time', evidence: 'QuestionnaireResponse/qr1', metAt: DUE_AT - 60_000, closedAt: DUE_AT } as const;
+    await writeRequirementTaskWith(fhir, { ...open, requirement: { ...open.requirement, ...met } });
+    const completed = await fhir.readResource('Task', taskId, { cache: 'no-cache' });
+    expect(completed.status).toBe('completed');
+    expect(completed.output?.[0]?.valueReference?.reference).toBe('QuestionnaireResponse/qr1');
+    expect(Date.parse(completed.executionPeriod?.end as string)).toBe(DUE_AT - 60_000);
+
+    const cancelled = { ...write('elements', { key: 'CIP-INITIAL/c2', cycle: 'c2' }), carePlan: 'CarePlan/cp1' };
+    const reason = 'Client discharged from the program on 2026-01-20';
+    const second = await writeRequirementTaskWith(fhir, { ...cancelled, requirement: { ...cancelled.requirement, stage: 'discharged', reason, closedAt: DUE_AT } });
+    const withdrawn = await fhir.readResource('Task', second.taskId, { cache: 'no-cache' });
+    expect(withdrawn.status).toBe('cancelled');
+    expect(withdrawn.statusReason?.text).toBe(reason);
+  });
+
   test('conditional create twice: one Task', async () => {
     const fhir = fhirClient();
     const first = await writeRequirementTaskWith(fhir, write('twice'));
