@@ -68,6 +68,11 @@ export function defineEhrSuite(server: EhrServer): void {
     let client: Client;
     let intake: RunningIntakeServer;
 
+    /** Resources (`Type/id`) the intake was notified of, whatever it made of them. */
+    const notified = new Set<string>();
+    const note = (_message: string, fields?: Record<string, unknown>) => void (typeof fields?.resource === 'string' && notified.add(fields.resource));
+    const recordingLog = { ...silentLog, debug: note, info: note };
+
     async function startTemporal(): Promise<RunningDevServer> {
       return startTemporalDevServer({ ui: false, port: temporalPort, dbFile: join(dataDir, 'temporal.sqlite') });
     }
@@ -85,7 +90,7 @@ export function defineEhrSuite(server: EhrServer): void {
       workerRun = worker.run();
       client = new Client({ connection: await Connection.connect({ address: temporal.address }), namespace: temporal.namespace });
       intake = await startIntakeServer({
-        delivery: { temporal: client, fhir, taskQueue: TASK_QUEUE, defaults, log: silentLog },
+        delivery: { temporal: client, fhir, taskQueue: TASK_QUEUE, defaults, log: recordingLog },
         secret: SECRET,
         pollNow: () => requestPoll(client, 'ehr'),
       });
@@ -354,6 +359,21 @@ export function defineEhrSuite(server: EhrServer): void {
           const active = await fhir.searchResources('Subscription', { status: 'active' }, { cache: 'no-cache' });
           return active.length >= WATCHED_TYPES.length ? true : undefined;
         });
+
+        // Active is not yet matching: until the server's subscription registry has them, writes go
+        // unnotified. Canary Encounters (no patient: the intake skips them) until one is notified.
+        const canaries: string[] = [];
+        let lastCanaryAt = 0;
+        await waitFor('a canary Encounter notified', 240_000, async () => {
+          if (canaries.some((canary) => notified.has(canary))) return true;
+          if (Date.now() - lastCanaryAt > 5_000) {
+            lastCanaryAt = Date.now();
+            const canary = await writeAsEhr<Encounter>(fhirServer.baseUrl, { resourceType: 'Encounter', status: 'planned', class: { system: V3_ACT_CODE, code: 'AMB' } });
+            canaries.push(`Encounter/${canary.id}`);
+          }
+          return undefined;
+        });
+        console.log(`${server.name}: subscriptions matching after ${canaries.length} canary write(s)`);
 
         const ehr = await writeEpisode();
         const started = Date.now();
