@@ -140,6 +140,18 @@ export function defineEhrSuite(server: EhrServer): void {
       return { episode, stay, admissionDate, releaseDate };
     }
 
+    /** A home visit (face-to-face) of the episode's client, finished just now. */
+    function writeHomeVisit(ehr: EhrEpisode): Promise<Encounter> {
+      return writeAsEhr<Encounter>(fhirServer.baseUrl, {
+        resourceType: 'Encounter',
+        status: 'finished',
+        class: { system: V3_ACT_CODE, code: 'HH' },
+        subject: ehr.episode.patient,
+        episodeOfCare: [{ reference: `EpisodeOfCare/${ehr.episode.id}` }],
+        period: { start: new Date(Date.now() - 3_600_000).toISOString(), end: new Date().toISOString() },
+      });
+    }
+
     async function tasksOf(identifier: string): Promise<Task[]> {
       // HAPI answers a repeated search from its cache for a minute unless asked not to.
       const response = await fetch(`${fhirServer.baseUrl}/Task?identifier=${encodeURIComponent(`${TASK_IDENTIFIER_SYSTEM}|${identifier}`)}`, { headers: { 'cache-control': 'no-cache' } });
@@ -195,14 +207,7 @@ export function defineEhrSuite(server: EhrServer): void {
       expect(await description.staticSummary()).toBe(`${ehr.episode.patient?.reference} · EpisodeOfCare/${ehr.episode.id} · admitted ${ehr.admissionDate}`);
       expect(description.typedSearchAttributes.get(PatientId)).toBe(ehr.episode.patient?.reference?.split('/')[1]);
 
-      const visit = await writeAsEhr<Encounter>(fhirServer.baseUrl, {
-        resourceType: 'Encounter',
-        status: 'finished',
-        class: { system: V3_ACT_CODE, code: 'HH' },
-        subject: ehr.episode.patient,
-        episodeOfCare: [{ reference: `EpisodeOfCare/${ehr.episode.id}` }],
-        period: { start: new Date(Date.now() - 3_600_000).toISOString(), end: new Date().toISOString() },
-      });
+      const visit = await writeHomeVisit(ehr);
       expect((await notifyAsBackport(intake.url, SECRET, backportBundle([visit]))).status).toBe(200);
       const met = await waitFor(
         'POST-HOSPITAL-CONTACT completed',
@@ -379,14 +384,7 @@ export function defineEhrSuite(server: EhrServer): void {
         const started = Date.now();
         await expectOpenedTasks(ehr, 120_000);
         console.log(`${server.name} subscriptions: both Tasks in FHIR ${Date.now() - started} ms after the EHR's last write`);
-        const visit = await writeAsEhr<Encounter>(fhirServer.baseUrl, {
-          resourceType: 'Encounter',
-          status: 'finished',
-          class: { system: V3_ACT_CODE, code: 'HH' },
-          subject: ehr.episode.patient,
-          episodeOfCare: [{ reference: `EpisodeOfCare/${ehr.episode.id}` }],
-          period: { start: new Date(Date.now() - 3_600_000).toISOString(), end: new Date().toISOString() },
-        });
+        const visit = await writeHomeVisit(ehr);
         const met = await waitFor(
           'POST-HOSPITAL-CONTACT completed',
           120_000,
