@@ -10,6 +10,7 @@ import { badRequest, getSearchParameter, getStatus, normalizeOperationOutcome, n
 import type { FhirRequest, FhirRouter } from '@medplum/fhir-router';
 import type { Bundle, BundleLink, CapabilityStatement, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import type { JournaledRepository } from './repository.ts';
+import { storageRetryAfterSeconds } from './storage-unavailable.ts';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 1000;
@@ -66,7 +67,9 @@ async function handle(options: FhirHttpOptions, req: IncomingMessage, res: Serve
     );
     const status = getStatus(outcome);
     if (!resource) {
-      send(res, status, outcome);
+      const retryAfter = storageRetryAfterSeconds(outcome);
+      if (retryAfter === undefined) send(res, status, outcome);
+      else send(res, 503, outcome, { 'Retry-After': String(retryAfter) });
       return;
     }
     if (resource.resourceType === 'Bundle' && resource.type === 'searchset') {

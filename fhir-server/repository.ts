@@ -1,67 +1,102 @@
 /**
  * Medplum's in-memory FHIR repository made durable and strict:
  * - every write is validated first (the shared validation of `fhir-profiles/`);
- * - every accepted write is in the journal, fsynced, before the call returns;
- * - a transaction reaches the journal as one commit, or not at all (on failure the memory is
- *   rebuilt from the journal, which holds exactly what was acknowledged).
+ * - write-ahead: a write outside a transaction gets its id, versionId and lastUpdated here, is
+ *   journaled and fsynced, and only then stored in memory, so nothing is visible or acknowledged
+ *   before it is on disk; a storage error leaves memory as it was (StorageUnavailableError, a 503);
+ * - a transaction is one commit. It must see its own writes, so they go to memory as it runs, each
+ *   resource's previous state remembered; the commit is journaled at its end, and if the
+ *   transaction or its commit fails every resource it touched is put back exactly as it was. This
+ *   relies on one request being served at a time (http.ts queues them): no other request can read
+ *   a transaction's writes before its commit is on disk;
+ * - the journal is compacted into a snapshot of every resource with all its versions.
  * Searching, conditional create, `If-Match`, history and sorting are Medplum's own, except that a
- * search by identifier alone reads its candidates from an index (identifier-index.ts), and that
- * several sort keys rank in the order given (`_sort=_lastUpdated,_id`: by time, ties by id).
+ * search by identifier alone reads its candidates from an index (identifier-index.ts), that
+ * several sort keys rank in the order given (`_sort=_lastUpdated,_id`: by time, ties by id), and
+ * that history is read without reordering the stored versions (Medplum's reverses them in place).
  */
-import { allOk, badRequest, created, matchesSearchRequest, multipleMatches, OperationOutcomeError } from '@medplum/core';
+import {
+  allOk,
+  badRequest,
+  created,
+  deepClone,
+  generateId,
+  multipleMatches,
+  matchesSearchRequest,
+  notFound,
+  OperationOutcomeError,
+  preconditionFailed,
+  stringify,
+} from '@medplum/core';
 import { MemoryRepository } from '@medplum/fhir-router';
 import type { CreateResourceOptions, DeleteResourceOptions } from '@medplum/fhir-router';
 import type { Bundle, OperationOutcome, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import type { SearchRequest, WithId } from '@medplum/core';
 import { IdentifierIndex, identifierValuesSearched } from './identifier-index.ts';
 import { Journal } from './journal.ts';
-import type { JournalEntry } from './journal.ts';
+import type { JournalEntry, JournalOptions } from './journal.ts';
+import { memoryStoreOf, restoreResource, storedResource } from './memory-store.ts';
+import type { MemoryStore, StoredResource } from './memory-store.ts';
+import { errnoCode } from './storage-unavailable.ts';
 
 export type ResourceValidator = (resource: Resource) => OperationOutcomeIssue[];
 
+export interface JournaledRepositoryOptions extends JournalOptions {
+  validate: ResourceValidator;
+  /** Conformance resources loaded at every start, not journaled. */
+  baseResources?: readonly Resource[];
+  /** Problems while running (a failed compaction), for the operator; ids and errno codes only. */
+  onWarning?: (message: string) => void;
+}
+
+interface Transaction {
+  entries: JournalEntry[];
+  /** Each resource the transaction touched, as it was before, by `type/id`. */
+  before: Map<string, { resourceType: string; id: string; stored: StoredResource }>;
+}
+
 export class JournaledRepository extends MemoryRepository {
-  private readonly journal: Journal;
+  private journal!: Journal;
+  private readonly store: MemoryStore;
   private readonly validate: ResourceValidator;
-  private readonly baseResources: readonly Resource[];
-  /** Entries of the transaction under way, committed together at its end. */
-  private transactionEntries: JournalEntry[] | undefined;
-  private replaying = false;
+  private readonly onWarning: (message: string) => void;
+  /** The stored versions of the base resources, which the snapshot leaves out (they are loaded at every start). */
+  private readonly baseVersions = new Set<Resource>();
+  private transaction: Transaction | undefined;
   private readonly identifiers = new IdentifierIndex();
 
-  private constructor(journal: Journal, validate: ResourceValidator, baseResources: readonly Resource[]) {
+  private constructor(options: JournaledRepositoryOptions) {
     super();
-    this.journal = journal;
-    this.validate = validate;
-    this.baseResources = baseResources;
+    this.store = memoryStoreOf(this);
+    this.validate = options.validate;
+    this.onWarning = options.onWarning ?? console.warn;
   }
 
   /**
-   * Opens the journal at `path` and replays it over `baseResources` (conformance resources loaded
-   * at every start, not journaled). Returns the journal's warnings for the operator.
+   * Loads `baseResources`, then the snapshot and journal at `path` over them (every id, version
+   * and history kept). Returns the journal's warnings for the operator.
    */
-  static async open(
-    path: string,
-    options: { validate: ResourceValidator; baseResources?: readonly Resource[] },
-  ): Promise<{ repo: JournaledRepository; warnings: string[] }> {
-    const { journal, replay } = Journal.open(path);
-    const repo = new JournaledRepository(journal, options.validate, options.baseResources ?? []);
-    await repo.load(replay.commits);
-    return { repo, warnings: replay.warnings };
+  static async open(path: string, options: JournaledRepositoryOptions): Promise<{ repo: JournaledRepository; warnings: string[] }> {
+    const repo = new JournaledRepository(options);
+    for (const resource of options.baseResources ?? []) {
+      const stored = await repo.storeVersion(resource);
+      repo.baseVersions.add(repo.store.resources.get(stored.resourceType)?.get(stored.id) as Resource);
+    }
+    const { journal, warnings } = await Journal.open(path, options, async (entries) => {
+      for (const entry of entries) await repo.apply(entry);
+    });
+    repo.journal = journal;
+    repo.compactIfDue();
+    return { repo, warnings };
   }
 
   close(): void {
     this.journal.close();
   }
 
-  override async createResource<T extends Resource>(
-    resource: T,
-    options?: CreateResourceOptions,
-    update = false,
-  ): Promise<WithId<T>> {
+  override async createResource<T extends Resource>(resource: T, options?: CreateResourceOptions, update = false): Promise<WithId<T>> {
     this.assertValid(resource);
-    const stored = await this.store(resource, options, update);
-    this.record({ op: 'put', resource: stored });
-    return stored;
+    return this.put(resource, update);
   }
 
   override async conditionalCreate<T extends Resource>(
@@ -69,13 +104,11 @@ export class JournaledRepository extends MemoryRepository {
     search: SearchRequest<T>,
     options?: CreateResourceOptions,
   ): Promise<{ resource: WithId<T>; outcome: OperationOutcome }> {
-    this.assertValid(resource);
-    const matches = await this.byIdentifier({ ...search, count: 2, sortRules: undefined });
-    if (!matches) {
-      const result = await super.conditionalCreate(resource, search, options);
-      if (result.outcome.id === 'created') this.record({ op: 'put', resource: result.resource });
-      return result;
+    if (search.resourceType !== resource.resourceType) {
+      throw new OperationOutcomeError(badRequest('Search type must match resource type for conditional update'));
     }
+    this.assertValid(resource);
+    const matches = await this.searchResources({ ...search, count: 2, sortRules: undefined });
     if (matches.length > 1) throw new OperationOutcomeError(multipleMatches);
     const [match] = matches;
     if (match) {
@@ -84,9 +117,7 @@ export class JournaledRepository extends MemoryRepository {
       }
       return { resource: match, outcome: allOk };
     }
-    const stored = await this.store(resource, options);
-    this.record({ op: 'put', resource: stored });
-    return { resource: stored, outcome: created };
+    return { resource: await this.put(resource, false), outcome: created };
   }
 
   override async search<T extends Resource>(request: SearchRequest<T>): Promise<Bundle<WithId<T>>> {
@@ -103,26 +134,145 @@ export class JournaledRepository extends MemoryRepository {
     };
   }
 
+  override async readHistory<T extends Resource>(resourceType: string, id: string): Promise<Bundle<T>> {
+    await this.readResource(resourceType, id);
+    const versions = this.store.history.get(resourceType)?.get(id) ?? [];
+    const entry = [...versions].reverse().map((version) => ({ resource: deepClone(version) as T }));
+    return { resourceType: 'Bundle', type: 'history', ...(entry.length > 0 ? { entry } : undefined) };
+  }
+
   override async deleteResource(resourceType: string, id: string, options?: DeleteResourceOptions): Promise<void> {
-    const previous = await this.current(resourceType, id);
-    await super.deleteResource(resourceType, id, options);
-    if (previous) this.identifiers.remove(previous);
-    this.record({ op: 'delete', resourceType, id });
+    const current = this.store.resources.get(resourceType)?.get(id);
+    if (!current) throw new OperationOutcomeError(notFound);
+    if (options?.ifMatch && current.meta?.versionId !== options.ifMatch) throw new OperationOutcomeError(preconditionFailed);
+    const entries: JournalEntry[] = [{ op: 'delete', resourceType, id }];
+    await this.write(entries, () => this.applyAll(entries));
   }
 
   override async expungeResources(resourceType: string, ids: string[]): Promise<void> {
-    const previous = await Promise.all(ids.map((id) => this.current(resourceType, id)));
-    await super.expungeResources(resourceType, ids);
-    for (const resource of previous) if (resource) this.identifiers.remove(resource);
-    for (const id of ids) this.record({ op: 'expunge', resourceType, id });
+    const entries = ids.map((id): JournalEntry => ({ op: 'expunge', resourceType, id }));
+    await this.write(entries, () => this.applyAll(entries));
   }
 
-  /** Every write of a resource version goes through here, so the identifier index follows it. */
-  private async store<T extends Resource>(resource: T, options?: CreateResourceOptions, update = false): Promise<WithId<T>> {
-    const previous = resource.id ? await this.current(resource.resourceType, resource.id) : undefined;
-    const stored = await super.createResource(resource, options, update);
+  override async withTransaction<TResult>(callback: (repo: this) => Promise<TResult>): Promise<TResult> {
+    if (this.transaction) return callback(this);
+    const transaction: Transaction = { entries: [], before: new Map() };
+    this.transaction = transaction;
+    let result: TResult;
+    try {
+      result = await callback(this);
+      this.journal.commit(transaction.entries);
+    } catch (err) {
+      this.rollBack(transaction);
+      throw err;
+    } finally {
+      this.transaction = undefined;
+    }
+    this.compactIfDue();
+    return result;
+  }
+
+  /** A new version of `resource` (validated by the caller), journaled then stored. */
+  private async put<T extends Resource>(resource: T, update: boolean): Promise<WithId<T>> {
+    const version = this.nextVersion(resource, update);
+    return this.write([{ op: 'put', resource: version }], () => this.storeVersion(version));
+  }
+
+  /** The version a write stores, as Medplum would make it: its id, a new versionId and lastUpdated. */
+  private nextVersion<T extends Resource>(resource: T, update: boolean): WithId<T> {
+    const parsed = JSON.parse(stringify(resource)) as T;
+    const id = parsed.id ?? this.generateId();
+    if (!update && this.store.resources.get(parsed.resourceType)?.has(id)) {
+      throw new OperationOutcomeError(badRequest('Assigned ID is already in use'));
+    }
+    return { ...parsed, id, meta: { ...parsed.meta, versionId: generateId(), lastUpdated: new Date().toISOString() } } as WithId<T>;
+  }
+
+  /**
+   * Outside a transaction: `entries` on disk first, then `apply` to memory. Inside one: `apply`
+   * now, remembering what each touched resource was, and `entries` kept for its commit.
+   */
+  private async write<R>(entries: JournalEntry[], apply: () => Promise<R>): Promise<R> {
+    const transaction = this.transaction;
+    if (transaction) {
+      for (const entry of entries) {
+        const [resourceType, id] = entry.op === 'put' ? [entry.resource.resourceType, entry.resource.id as string] : [entry.resourceType, entry.id];
+        const key = `${resourceType}/${id}`;
+        if (!transaction.before.has(key)) transaction.before.set(key, { resourceType, id, stored: storedResource(this.store, resourceType, id) });
+      }
+      transaction.entries.push(...entries);
+      return apply();
+    }
+    this.journal.commit(entries);
+    const result = await apply();
+    this.compactIfDue();
+    return result;
+  }
+
+  private rollBack(transaction: Transaction): void {
+    for (const { resourceType, id, stored } of transaction.before.values()) {
+      const current = this.store.resources.get(resourceType)?.get(id);
+      if (current) this.identifiers.remove(current as WithId<Resource>);
+      restoreResource(this.store, resourceType, id, stored);
+      if (stored.current) this.identifiers.put(stored.current as WithId<Resource>);
+    }
+  }
+
+  /** Stores a version as given (its meta kept), keeping the identifier index in step. */
+  private async storeVersion<T extends Resource>(version: T): Promise<WithId<T>> {
+    const previous = version.id ? this.store.resources.get(version.resourceType)?.get(version.id) : undefined;
+    const stored = await this.withSeeding(() => super.createResource(version, undefined, true));
     this.identifiers.put(stored, previous);
     return stored;
+  }
+
+  private async applyAll(entries: readonly JournalEntry[]): Promise<void> {
+    for (const entry of entries) await this.apply(entry);
+  }
+
+  /** Applies a journaled entry to memory (replay, or a write already on disk). */
+  private async apply(entry: JournalEntry): Promise<void> {
+    if (entry.op === 'put') {
+      await this.storeVersion(entry.resource);
+      return;
+    }
+    const current = this.store.resources.get(entry.resourceType)?.get(entry.id);
+    if (entry.op === 'delete') {
+      if (!current) return;
+      await super.deleteResource(entry.resourceType, entry.id);
+    } else {
+      await super.expungeResources(entry.resourceType, [entry.id]);
+    }
+    if (current) this.identifiers.remove(current as WithId<Resource>);
+  }
+
+  private compactIfDue(): void {
+    if (!this.journal.compactionDue()) return;
+    const { commits, count } = this.snapshotCommits();
+    try {
+      this.journal.compact(commits, count);
+    } catch (err) {
+      this.onWarning(`journal ${this.journal.path}: compaction failed (${errnoCode(err)}); the journal stays in use, compaction is tried again later`);
+    }
+  }
+
+  /** One commit per resource that rebuilds it: each of its versions oldest first, then its deletion if it is deleted. */
+  private snapshotCommits(): { commits: Iterable<JournalEntry[]>; count: number } {
+    const resources: { resourceType: string; id: string; versions: Resource[]; deleted: boolean }[] = [];
+    for (const [resourceType, byId] of this.store.history) {
+      for (const [id, allVersions] of byId) {
+        const versions = allVersions.filter((version) => !this.baseVersions.has(version));
+        const deleted = !this.store.resources.get(resourceType)?.has(id);
+        if (versions.length > 0 || deleted) resources.push({ resourceType, id, versions, deleted });
+      }
+    }
+    function* commits(): Iterable<JournalEntry[]> {
+      for (const { resourceType, id, versions, deleted } of resources) {
+        const puts = versions.map((resource): JournalEntry => ({ op: 'put', resource }));
+        yield deleted ? [...puts, { op: 'delete', resourceType, id }] : puts;
+      }
+    }
+    return { commits: commits(), count: resources.length };
   }
 
   private current(resourceType: string, id: string): Promise<WithId<Resource> | undefined> {
@@ -144,65 +294,8 @@ export class JournaledRepository extends MemoryRepository {
     return found;
   }
 
-  override async withTransaction<TResult>(callback: (repo: this) => Promise<TResult>): Promise<TResult> {
-    if (this.transactionEntries) return callback(this);
-    this.transactionEntries = [];
-    try {
-      const result = await callback(this);
-      this.journal.commit(this.transactionEntries);
-      return result;
-    } catch (err) {
-      this.transactionEntries = undefined;
-      await this.load(Journal.open(this.journal.path).replay.commits);
-      throw err;
-    } finally {
-      this.transactionEntries = undefined;
-    }
-  }
-
   private assertValid(resource: Resource): void {
-    if (this.replaying) return;
     const issue = this.validate(resource);
     if (issue.length > 0) throw new OperationOutcomeError({ resourceType: 'OperationOutcome', issue });
   }
-
-  private record(entry: JournalEntry): void {
-    if (this.replaying) return;
-    if (this.transactionEntries) this.transactionEntries.push(entry);
-    else this.journal.commit([entry]);
-  }
-
-  /** Rebuilds memory from the base resources and the journal's commits, keeping ids, versions and history. */
-  private async load(commits: JournalEntry[][]): Promise<void> {
-    this.replaying = true;
-    try {
-      this.clear();
-      this.identifiers.clear();
-      await this.withSeeding(async () => {
-        for (const resource of this.baseResources) await this.store(resource, undefined, true);
-        for (const entry of commits.flat()) await this.apply(entry);
-      });
-    } finally {
-      this.replaying = false;
-    }
-  }
-
-  private async apply(entry: JournalEntry): Promise<void> {
-    switch (entry.op) {
-      case 'put':
-        await this.store(entry.resource, undefined, true);
-        return;
-      case 'delete':
-        await this.deleteResource(entry.resourceType, entry.id).catch(ignoreNotFound);
-        return;
-      case 'expunge':
-        await this.expungeResources(entry.resourceType, [entry.id]);
-        return;
-    }
-  }
-}
-
-function ignoreNotFound(err: unknown): void {
-  if (err instanceof OperationOutcomeError && err.outcome.id === 'not-found') return;
-  throw err;
 }

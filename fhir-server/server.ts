@@ -13,6 +13,7 @@ import type { Bundle, SearchParameter, StructureDefinition } from '@medplum/fhir
 import { carePackageResources, validateFhirResource } from '../fhir-profiles/validation.ts';
 import { buildCapabilityStatement } from './capability-statement.ts';
 import { createFhirRequestListener } from './http.ts';
+import type { JournalOptions } from './journal.ts';
 import { JournaledRepository } from './repository.ts';
 
 export const FHIR_BASE_PATH = '/fhir/R4';
@@ -25,6 +26,8 @@ export interface FhirServerOptions {
   port?: number;
   maxBodyBytes?: number;
   onWarning?: (message: string) => void;
+  /** The journal's storage: its file-system calls, retry interval after a storage error, compaction threshold. */
+  journal?: JournalOptions;
 }
 
 export interface RunningFhirServer {
@@ -55,11 +58,14 @@ export function indexR4Definitions(): void {
 export async function startFhirServer(options: FhirServerOptions): Promise<RunningFhirServer> {
   indexR4Definitions();
   const host = options.host ?? '127.0.0.1';
+  const onWarning = options.onWarning ?? console.warn;
   const { repo, warnings } = await JournaledRepository.open(join(options.dataDir, 'journal.ndjson'), {
+    ...options.journal,
     validate: validateFhirResource,
     baseResources: carePackageResources(),
+    onWarning,
   });
-  for (const warning of warnings) (options.onWarning ?? console.warn)(warning);
+  for (const warning of warnings) onWarning(warning);
 
   const router = new FhirRouter();
   const server = createServer();
