@@ -168,6 +168,22 @@ describe('embedded FHIR server storage', () => {
     expect(warnings).toEqual([]);
   });
 
+  test('a journal past the threshold is compacted at start-up', async () => {
+    const dir = freshDir();
+    const server = await start(dir);
+    for (let i = 0; i < 30; i++) await call(server, 'POST', 'Patient', patient(`S-${i}`));
+    await stop(server);
+    const journal = join(dir, 'journal.ndjson');
+    const sizeBefore = statSync(journal).size;
+
+    const restarted = await start(dir, { compactAfterBytes: sizeBefore - 1 });
+    expect(readFileSync(journal, 'utf8')).toBe('{"journal":{"sequence":1}}\n');
+    expect(readFileSync(join(dir, 'journal.snapshot.ndjson'), 'utf8').split('\n')[0]).toBe('{"snapshot":{"covers":0,"records":30}}');
+    expect(await byMrn(restarted, 'S-29')).toBe(1);
+    await stop(restarted);
+    expect(await byMrn(await start(dir), 'S-0')).toBe(1);
+  });
+
   test('failed transactions leave every resource as it was and leak no file descriptor', async () => {
     const dir = freshDir();
     const server = await start(dir);
