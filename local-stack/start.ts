@@ -16,7 +16,8 @@ import { ConfigError, loadConfig } from '../worker/config.ts';
 import { LOCAL_STACK_SUPERVISOR } from '../intake/config.ts';
 import { ensureLocalStackSupervisor } from '../intake/require-episode-defaults.ts';
 import { createFhirClient } from '../worker/fhir-client.ts';
-import type { Config } from '../worker/config.ts';
+import type { Config, FhirAuth } from '../worker/config.ts';
+import { hostInUrl, isWildcardAddress } from '../fhir-server/host-check.ts';
 import { resolveCodecKeys } from '../worker/data-converter.ts';
 import { AesGcmPayloadCodec } from '../worker/payload-codec.ts';
 import { startTemporalDevServer } from './dev-server.ts';
@@ -40,7 +41,7 @@ async function assertPortsFree(config: Config): Promise<void> {
   const ports: [string, string, number, string][] = [
     ['Temporal frontend', temporalHost, Number(temporalPort), 'TEMPORAL_ADDRESS'],
     ['Temporal Web UI', temporalHost, config.localStack.temporalUiPort, 'TEMPORAL_UI_PORT'],
-    ['FHIR server', '127.0.0.1', config.localStack.fhirServerPort, 'FHIR_SERVER_PORT'],
+    ['FHIR server', config.localStack.fhirServerHost, config.localStack.fhirServerPort, 'FHIR_SERVER_PORT'],
   ];
   const [codecHost = '127.0.0.1', codecPort = '8234'] = splitHostPort(config.codec.server.bind);
   ports.push(['codec server', codecHost, Number(codecPort), 'CODEC_SERVER_BIND']);
@@ -64,6 +65,22 @@ function splitHostPort(address: string): [string, string] {
 
 function pollingLine(interval: string | undefined): string {
   return interval === 'off' ? 'polling off' : `polls FHIR every ${interval || 10} s`;
+}
+
+/** The embedded FHIR server's base URL, as the stack's own services reach it. */
+function localFhirBaseUrl(config: Config): string {
+  const host = config.localStack.fhirServerHost;
+  return `http://${isWildcardAddress(host) ? '127.0.0.1' : hostInUrl(host)}:${config.localStack.fhirServerPort}/fhir/R4`;
+}
+
+/**
+ * How the stack's services authenticate to the embedded FHIR server: with its FHIR_SERVER_TOKEN as
+ * the static bearer token, unless FHIR_BASE_URL or FHIR_AUTH point them elsewhere.
+ */
+function localFhirAuth(config: Config): { auth: FhirAuth; env: NodeJS.ProcessEnv } {
+  const token = config.localStack.fhirServerToken;
+  if (!token || process.env.FHIR_BASE_URL || process.env.FHIR_AUTH) return { auth: config.fhir.auth, env: {} };
+  return { auth: { kind: 'bearer', token }, env: { FHIR_AUTH: 'bearer', FHIR_BEARER_TOKEN: token } };
 }
 
 function intakeBind(): string {
@@ -170,17 +187,19 @@ async function main(): Promise<void> {
       uiCodecEndpoint: codecServer.url,
       output: createWriteStream(join(dirname(dbFile), 'server.log'), { flags: 'a' }),
     });
+    const fhirAuth = localFhirAuth(config);
     const env = {
       ...process.env,
+      ...fhirAuth.env,
       FHIR_DATA_DIR: resolve(PROJECT_ROOT, config.localStack.fhirDataDir),
       CODEC_LOCAL_KEY_FILE: codecKeyFile,
-      FHIR_BASE_URL: process.env.FHIR_BASE_URL || `http://127.0.0.1:${config.localStack.fhirServerPort}/fhir/R4`,
+      FHIR_BASE_URL: process.env.FHIR_BASE_URL || localFhirBaseUrl(config),
     };
     say('starting the FHIR server…');
     fhir = await startNodeService('fhir', 'fhir-server/main.ts', env, /FHIR server listening/);
     const supervisor = process.env.INTAKE_SUPERVISOR || LOCAL_STACK_SUPERVISOR;
     if (!process.env.FHIR_BASE_URL && supervisor === LOCAL_STACK_SUPERVISOR) {
-      await ensureLocalStackSupervisor(createFhirClient({ baseUrl: env.FHIR_BASE_URL, auth: { kind: 'none' } }), supervisor);
+      await ensureLocalStackSupervisor(createFhirClient({ baseUrl: env.FHIR_BASE_URL, auth: fhirAuth.auth }), supervisor);
     }
     say('starting the worker…');
     worker = await startNodeService('worker', 'worker/main.ts', env, /worker started/);
@@ -213,7 +232,7 @@ async function main(): Promise<void> {
   say(`  Temporal frontend   ${temporal?.address}  (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`);
   say(`  Temporal Web UI     ${temporal?.uiUrl}`);
   say(`  codec server        ${codecServer?.url}  (payloads encrypted with key "${codecKeys[0]?.id}")`);
-  say(`  FHIR R4 server      ${process.env.FHIR_BASE_URL || `http://127.0.0.1:${config.localStack.fhirServerPort}/fhir/R4`}`);
+  say(`  FHIR R4 server      ${process.env.FHIR_BASE_URL || localFhirBaseUrl(config)}`);
   if (config.metricsBind) say(`  worker metrics      http://${config.metricsBind}/metrics`);
   say(`  event intake        http://${intakeBind()}/notify/<Type>  (Authorization: Bearer <secret in ${intakeAuth.where}>; ${pollingLine(process.env.INTAKE_POLL_INTERVAL)})`);
   say('press Ctrl-C to stop everything');

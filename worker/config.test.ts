@@ -40,6 +40,13 @@ describe('configuration', () => {
     expect(message).not.toContain('secret');
   });
 
+  test('the embedded FHIR server: bind, extra host names, token', () => {
+    expect(parseConfig({}).localStack).toMatchObject({ fhirServerHost: '127.0.0.1', fhirServerPort: 8103, fhirServerHostnames: [], fhirServerToken: undefined });
+    const beyond = parseConfig({ FHIR_SERVER_HOST: '0.0.0.0', FHIR_SERVER_HOSTNAMES: 'fhir.internal, [fd00::5]', FHIR_SERVER_TOKEN: 't0ken' });
+    expect(beyond.localStack).toMatchObject({ fhirServerHost: '0.0.0.0', fhirServerHostnames: ['fhir.internal', '[fd00::5]'], fhirServerToken: 't0ken' });
+    expect(() => parseConfig({ FHIR_SERVER_HOSTNAMES: 'http://fhir.internal:8103' })).toThrow(/^configuration error: FHIR_SERVER_HOSTNAMES: "http:\/\/fhir.internal:8103" is not a host name/);
+  });
+
   test('Temporal Cloud: an API key turns TLS on', () => {
     const config = parseConfig({ TEMPORAL_ADDRESS: 'my-ns.a1b2c.tmprl.cloud:7233', TEMPORAL_API_KEY: 'key', TEMPORAL_NAMESPACE: 'my-ns.a1b2c' });
     expect(config.temporal.apiKey).toBe('key');

@@ -25,7 +25,7 @@ export interface WorkerTuning {
 
 export const DEFAULT_WORKER_TUNING: WorkerTuning = { cachedWorkflows: 200, workflowThreads: 2, concurrentWorkflowTasks: 20, concurrentActivities: 40 };
 
-const SECRET_VARIABLES = new Set(['TEMPORAL_API_KEY', 'FHIR_BEARER_TOKEN', 'FHIR_CLIENT_SECRET', 'CODEC_KEYS', 'CODEC_SERVER_TOKEN']);
+const SECRET_VARIABLES = new Set(['TEMPORAL_API_KEY', 'FHIR_BEARER_TOKEN', 'FHIR_CLIENT_SECRET', 'CODEC_KEYS', 'CODEC_SERVER_TOKEN', 'FHIR_SERVER_TOKEN']);
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const optionalText = z.string().trim().min(1).optional();
@@ -75,7 +75,10 @@ export const environmentSchema = z
     CODEC_SERVER_ORIGINS: optionalText,
 
     // Local stack only.
+    FHIR_SERVER_HOST: z.string().trim().min(1).default('127.0.0.1'),
     FHIR_SERVER_PORT: port.default(8103),
+    FHIR_SERVER_HOSTNAMES: optionalText,
+    FHIR_SERVER_TOKEN: optionalText,
     FHIR_DATA_DIR: z.string().min(1).default('.data/fhir'),
     TEMPORAL_UI_PORT: port.default(8233),
     TEMPORAL_DB_FILE: z.string().min(1).default('.data/temporal/temporal.sqlite'),
@@ -103,6 +106,11 @@ export const environmentSchema = z
         parseCodecKeys(env.CODEC_KEYS);
       } catch (error) {
         ctx.addIssue({ code: 'custom', path: ['CODEC_KEYS'], message: (error as Error).message });
+      }
+    }
+    for (const name of listOf(env.FHIR_SERVER_HOSTNAMES)) {
+      if (!/^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/i.test(name)) {
+        ctx.addIssue({ code: 'custom', path: ['FHIR_SERVER_HOSTNAMES'], message: `"${name}" is not a host name (no scheme, port or path)` });
       }
     }
     for (const origin of listOf(env.CODEC_SERVER_ORIGINS)) {
@@ -139,7 +147,17 @@ export interface Config {
     localKeyFile: string;
     server: { bind: string; token?: string; origins?: string[] };
   };
-  localStack: { fhirServerPort: number; fhirDataDir: string; temporalUiPort: number; temporalDbFile: string };
+  localStack: {
+    fhirServerHost: string;
+    fhirServerPort: number;
+    /** Host names the embedded FHIR server answers to besides loopback ones and its bind address. */
+    fhirServerHostnames: string[];
+    /** Bearer token the embedded FHIR server requires; required to bind beyond loopback. */
+    fhirServerToken?: string;
+    fhirDataDir: string;
+    temporalUiPort: number;
+    temporalDbFile: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -210,7 +228,10 @@ function toConfig(env: Environment): Config {
       },
     },
     localStack: {
+      fhirServerHost: env.FHIR_SERVER_HOST,
       fhirServerPort: env.FHIR_SERVER_PORT,
+      fhirServerHostnames: listOf(env.FHIR_SERVER_HOSTNAMES),
+      fhirServerToken: env.FHIR_SERVER_TOKEN,
       fhirDataDir: env.FHIR_DATA_DIR,
       temporalUiPort: env.TEMPORAL_UI_PORT,
       temporalDbFile: env.TEMPORAL_DB_FILE,
