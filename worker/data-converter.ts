@@ -1,6 +1,7 @@
 /**
  * The one data converter of every Temporal client and worker of the project: the SDK's default
- * JSON conversion, then AES-256-GCM encryption of every payload (see payload-codec.ts).
+ * JSON conversion, failures whose message and stack trace are a payload (failure-converter.ts),
+ * then AES-256-GCM encryption of every payload (see payload-codec.ts).
  * A `Client` that talks to our workflows without it would write PHI in clear and could not read
  * what the workflows write.
  */
@@ -11,8 +12,11 @@ import type { Config } from './config.ts';
 import { AesGcmPayloadCodec } from './payload-codec.ts';
 import type { CodecKey } from './payload-codec.ts';
 
+/** The module the SDK loads the failure converter from; the workflow bundle is built with it too. */
+export const FAILURE_CONVERTER_PATH = new URL('./failure-converter.ts', import.meta.url).pathname;
+
 export function createDataConverter(keys: readonly CodecKey[]): DataConverter {
-  return { payloadCodecs: [new AesGcmPayloadCodec(keys)] };
+  return { failureConverterPath: FAILURE_CONVERTER_PATH, payloadCodecs: [new AesGcmPayloadCodec(keys)] };
 }
 
 /**

@@ -10,6 +10,7 @@ import { Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type { Logger, NativeConnection, WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
 import { DEFAULT_WORKER_TUNING, type WorkerTuning } from './config.ts';
+import { FAILURE_CONVERTER_PATH } from './data-converter.ts';
 
 export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
 
@@ -47,6 +48,8 @@ export function bundleCareWorkflows(logger: Logger = Runtime.instance().logger):
   const ignore = (): void => undefined;
   return bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
+    // The sandbox converts the workflows' own failures: the same converter as every process.
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: { log: ignore, trace: ignore, debug: ignore, info: ignore, warn: logger.warn.bind(logger), error: logger.error.bind(logger) },
   });
 }
