@@ -10,7 +10,7 @@ import { AesGcmPayloadCodec } from './payload-codec.ts';
 
 const UI_ORIGIN = 'http://127.0.0.1:8233';
 const MARKER = 'codec-server-phi-marker';
-const keys = [{ id: 'k1', key: randomBytes(32) }];
+const keys = { keys: [{ id: 'k1', key: randomBytes(32) }], encryptKeyId: 'k1' };
 const codec = new AesGcmPayloadCodec(keys);
 
 /** Protobuf JSON of payloads, as the Web UI sends them. */
@@ -118,7 +118,7 @@ describe('codec server on the local stack (loopback, no token)', () => {
   });
 
   test('a payload encrypted with an unknown key is a 400 that names the key id only', async () => {
-    const foreign = new AesGcmPayloadCodec([{ id: 'retired-2024', key: randomBytes(32) }]);
+    const foreign = new AesGcmPayloadCodec({ keys: [{ id: 'retired-2024', key: randomBytes(32) }], encryptKeyId: 'retired-2024' });
     const response = await post(server, '/decode', asJson(await foreign.encode([defaultPayloadConverter.toPayload(MARKER)])));
     expect(response.status).toBe(400);
     const body = await response.text();

@@ -22,7 +22,7 @@ import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { PROJECT_ROOT } from '../../local-stack/tools.ts';
-import { loadOrCreateLocalKeys } from '../../worker/codec-keys.ts';
+import { codecKeyring, loadOrCreateLocalKeys } from '../../worker/codec-keys.ts';
 import { createDataConverter } from '../../worker/data-converter.ts';
 import { createFhirClient } from '../../worker/fhir-client.ts';
 import type { clientEpisode } from '../../workflows/episode/client-episode.ts';
@@ -60,7 +60,7 @@ let handle: WorkflowHandle<typeof clientEpisode>;
 
 beforeAll(async () => {
   stack = await startLocalStackProcess({ LOG_LEVEL: 'debug' });
-  const dataConverter = createDataConverter(loadOrCreateLocalKeys(stack.codecKeyFile));
+  const dataConverter = createDataConverter(codecKeyring(loadOrCreateLocalKeys(stack.codecKeyFile)));
   client = new Client({ connection: await Connection.connect({ address: stack.temporalAddress }), dataConverter });
 }, 120_000);
 
