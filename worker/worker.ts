@@ -25,6 +25,8 @@ export interface CareWorkerOptions {
   /** Tests pass the bundle once built, so that many workers start fast. */
   workflowBundle?: { code: string };
   tuning?: WorkerTuning;
+  /** Worker identity in histories (default: the SDK's `pid@host`); tests that run several workers in one process tell them apart by it. */
+  identity?: string;
 }
 
 /** The SDK options that size a worker; the benchmarks' no-op floor worker uses the same. */
@@ -72,5 +74,6 @@ export async function createCareWorker(options: CareWorkerOptions): Promise<Work
     activities: createActivities({ fhir: options.fhir }),
     ...workerSizing(options.tuning),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    ...(options.identity ? { identity: options.identity } : {}),
   });
 }
