@@ -15,6 +15,7 @@ describe('expectResource', () => {
     [{ status: 'ok', items: [1, 2, 3] }, 'Task', "create Task e1/CIP-INITIAL/1: the FHIR server's answer is not a Task (got no resourceType)"],
     [{ resourceType: 'OperationOutcome', issue: [] }, 'Task', "create Task e1/CIP-INITIAL/1: the FHIR server's answer is not a Task (got OperationOutcome)"],
     [{ resourceType: 'Task' }, 'Task', "create Task e1/CIP-INITIAL/1: the FHIR server's answer is not a Task without id"],
+    [{ resourceType: 'see phimarker-x below' }, 'Task', "create Task e1/CIP-INITIAL/1: the FHIR server's answer is not a Task (got an unknown resourceType)"],
     [undefined, 'Task', "create Task e1/CIP-INITIAL/1: the FHIR server's answer is not a Task (got no resourceType)"],
   ] as const)('%o as a %s', (answer, type, message) => {
     const check = () => expectResource(answer, type, 'create Task e1/CIP-INITIAL/1');

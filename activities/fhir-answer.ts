@@ -11,7 +11,8 @@ import type { FhirRefusal } from '../workflows/episode/activity-contract.ts';
 
 export function expectResource<T extends ResourceType>(answer: unknown, resourceType: T, what: string): Extract<Resource, { resourceType: T }> {
   const resource = answer as { resourceType?: unknown; id?: unknown } | null | undefined;
-  const got = typeof resource?.resourceType === 'string' ? resource.resourceType : 'no resourceType';
+  // The server's string is named only when it has the shape of a resource type.
+  const got = typeof resource?.resourceType !== 'string' ? 'no resourceType' : /^[A-Z][A-Za-z]{1,63}$/.test(resource.resourceType) ? resource.resourceType : 'an unknown resourceType';
   if (resource?.resourceType === resourceType && (resourceType === 'Bundle' || typeof resource.id === 'string')) {
     return answer as Extract<Resource, { resourceType: T }>;
   }

@@ -1,9 +1,10 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApplicationFailure } from '@temporalio/common';
-import { afterEach, describe, expect, test } from 'vitest';
+import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { createFhirClient } from '../worker/fhir-client.ts';
+import { failureConverter } from '../worker/failure-converter.ts';
 import { parseRetryAfter } from '../worker/fhir-http-error.ts';
 import { classifyFhirError } from './fhir-errors.ts';
 
@@ -19,6 +20,21 @@ async function answering(status: number, headers: Record<string, string>, body: 
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir/R4`;
 }
 
+/** What the client threw, and what the activity turned it into. */
+async function errorsOf(baseUrl: string): Promise<{ error: unknown; failure: ApplicationFailure }> {
+  const fhir = createFhirClient({ baseUrl, auth: { kind: 'none' } });
+  try {
+    await fhir.updateResource({ resourceType: 'Task', id: 't1', status: 'ready', intent: 'order' });
+  } catch (error) {
+    try {
+      classifyFhirError(error, 'update Task/t1');
+    } catch (failure) {
+      return { error, failure: failure as ApplicationFailure };
+    }
+  }
+  throw new Error('the request did not fail');
+}
+
 async function failureOf(baseUrl: string): Promise<ApplicationFailure> {
   const fhir = createFhirClient({ baseUrl, auth: { kind: 'none' } });
   try {
@@ -31,6 +47,14 @@ async function failureOf(baseUrl: string): Promise<ApplicationFailure> {
     }
   }
   throw new Error('the request did not fail');
+}
+
+const MARKER = 'phimarker-refused-value';
+
+/** Everything of an error that may reach a log or a Temporal history. */
+function everythingOf(error: unknown): string {
+  const { message, stack } = error as Error;
+  return [message, stack, JSON.stringify(error), JSON.stringify((error as ApplicationFailure).details ?? null)].join('\n');
 }
 
 const outcome = (code: string, text: string) => ({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, details: { text } }] });
@@ -90,6 +114,46 @@ describe('FHIR errors as Temporal sees them', () => {
     );
     expect(failure?.nonRetryable).toBe(false);
     expect(failure?.details).toEqual([{ status: 0, code: 'ECONNREFUSED' }]);
+  });
+
+  test("the server's text (diagnostics, details.text, a code that is no code) reaches no message, detail, stack or history", async () => {
+    const echoing = {
+      resourceType: 'OperationOutcome',
+      issue: [
+        { severity: 'error', code: 'structure', diagnostics: `Task.encounter: got "${MARKER}"`, details: { text: `Invalid reference: got "${MARKER}"` } },
+        { severity: 'error', code: `${MARKER} refused`, details: { text: MARKER } },
+      ],
+    };
+    const { error, failure } = await errorsOf(await answering(400, {}, echoing));
+    expect((error as Error).message).toBe('FHIR server answered HTTP 400 structure');
+    expect((error as { outcome: unknown }).outcome).toEqual({
+      resourceType: 'OperationOutcome',
+      issue: [
+        { severity: 'error', code: 'structure' },
+        { severity: 'error', code: 'processing' },
+      ],
+    });
+    expect(everythingOf(error)).not.toContain(MARKER);
+    expect(failure.message).toBe('update Task/t1: HTTP 400 structure');
+    expect(failure.details).toEqual([{ status: 400, code: 'structure' }]);
+    expect(everythingOf(failure)).not.toContain(MARKER);
+    expect(JSON.stringify(failureConverter.errorToFailure(failure, defaultPayloadConverter))).not.toContain(MARKER);
+  });
+
+  test("a success whose body is no JSON (a gateway's page) is a retryable not-fhir refusal that quotes nothing and logs nothing", async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/fhir+json' }).end(`${MARKER} <html>moved</html>`));
+      await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+      const { error, failure } = await errorsOf(`http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir/R4`);
+      expect((error as Error).message).toBe('FHIR server answered HTTP 200 with a body that is not JSON');
+      expect(everythingOf(error)).not.toContain(MARKER.slice(0, 6));
+      expect(failure).toMatchObject({ message: 'update Task/t1: HTTP 200 not-fhir', type: 'FhirAnswerUnexpected', nonRetryable: false, details: [{ status: 200, code: 'not-fhir' }] });
+      expect(everythingOf(failure)).not.toContain(MARKER.slice(0, 6));
+      expect(logged).not.toHaveBeenCalled();
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   test('Retry-After as an HTTP date, and bounds', () => {

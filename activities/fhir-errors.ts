@@ -7,7 +7,7 @@
  * back to the workflow, which retries it on its own, longer backoff.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import { FhirHttpError, FhirServerUnreachable } from '../worker/fhir-http-error.ts';
+import { FhirAnswerNotJson, FhirHttpError, FhirServerUnreachable } from '../worker/fhir-http-error.ts';
 import type { FhirRefusal } from '../workflows/episode/activity-contract.ts';
 
 const RETRYABLE_STATUSES = new Set([401, 408, 409, 412, 429]);
@@ -22,6 +22,8 @@ export function refusalOf(error: unknown): FhirRefusal | undefined {
     return { status: error.status, code: error.code, ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }) };
   }
   if (error instanceof FhirServerUnreachable) return { status: 0, code: error.code };
+  // The same refusal as an answer that is JSON but no FHIR resource (fhir-answer.ts).
+  if (error instanceof FhirAnswerNotJson) return { status: error.status, code: 'not-fhir' };
   return undefined;
 }
 
@@ -30,10 +32,13 @@ export function classifyFhirError(error: unknown, what: string): never {
   const refusal = refusalOf(error);
   if (!refusal) throw error;
   const answered = refusal.status === 0 ? `no answer (${refusal.code})` : `HTTP ${refusal.status} ${refusal.code}`;
+  // A success that is no FHIR may be a gateway's mistake that passes: retryable, like expectResource's.
+  const unexpected = refusal.status > 0 && refusal.status < 400;
+  const retryable = refusal.status === 0 || unexpected || isRetryableStatus(refusal.status);
   throw ApplicationFailure.create({
     message: `${what}: ${answered}`,
-    type: refusal.status === 0 || isRetryableStatus(refusal.status) ? 'FhirServerError' : 'FhirRequestRejected',
-    nonRetryable: refusal.status !== 0 && !isRetryableStatus(refusal.status),
+    type: unexpected ? 'FhirAnswerUnexpected' : retryable ? 'FhirServerError' : 'FhirRequestRejected',
+    nonRetryable: !retryable,
     // The server honours it between attempts of an activity; the workflow reads it from the detail.
     nextRetryDelay: refusal.retryAfterMs,
     details: [refusal],

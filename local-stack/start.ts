@@ -231,7 +231,7 @@ async function main(): Promise<void> {
   say('the local stack is up:');
   say(`  Temporal frontend   ${temporal?.address}  (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`);
   say(`  Temporal Web UI     ${temporal?.uiUrl}`);
-  say(`  codec server        ${codecServer?.url}  (payloads encrypted with key "${codecKeys[0]?.id}")`);
+  say(`  codec server        ${codecServer?.url}  (payloads encrypted with key "${codecKeys.encryptKeyId}")`);
   say(`  FHIR R4 server      ${process.env.FHIR_BASE_URL || localFhirBaseUrl(config)}`);
   if (config.metricsBind) say(`  worker metrics      http://${config.metricsBind}/metrics`);
   say(`  event intake        http://${intakeBind()}/notify/<Type>  (Authorization: Bearer <secret in ${intakeAuth.where}>; ${pollingLine(process.env.INTAKE_POLL_INTERVAL)})`);

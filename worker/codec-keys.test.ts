@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { isLoopbackHost, loadOrCreateLocalKeys, parseCodecKeys } from './codec-keys.ts';
+import { codecKeyring, isLoopbackHost, loadOrCreateLocalKeys, parseCodecKeys } from './codec-keys.ts';
 import { parseConfig } from './config.ts';
 import { resolveCodecKeys } from './data-converter.ts';
 
@@ -11,10 +11,29 @@ const secret = randomBytes(32).toString('base64');
 const other = randomBytes(32).toString('base64');
 
 describe('codec keys', () => {
-  test('CODEC_KEYS: the first key encrypts, every key is kept for decryption', () => {
+  test('CODEC_KEYS: every key is kept for decryption; without CODEC_ENCRYPT_KEY the first encrypts', () => {
     const keys = parseCodecKeys(`2026-02:${secret}, 2025-11:${other}`);
     expect(keys.map(({ id }) => id)).toEqual(['2026-02', '2025-11']);
     expect(keys[0]?.key.toString('base64')).toBe(secret);
+    const keyring = resolveCodecKeys(parseConfig({ CODEC_KEYS: `2026-02:${secret}, 2025-11:${other}` }));
+    expect(keyring.encryptKeyId).toBe('2026-02');
+    expect(keyring.keys.map(({ id }) => id)).toEqual(['2026-02', '2025-11']);
+  });
+
+  test('CODEC_ENCRYPT_KEY names the encrypting key among CODEC_KEYS; any other id stops start-up', () => {
+    const keyring = resolveCodecKeys(parseConfig({ CODEC_KEYS: `old:${secret},new:${other}`, CODEC_ENCRYPT_KEY: 'new' }));
+    expect(keyring.encryptKeyId).toBe('new');
+    expect(keyring.keys.map(({ id }) => id)).toEqual(['old', 'new']);
+    expect(() => parseConfig({ CODEC_KEYS: `old:${secret}`, CODEC_ENCRYPT_KEY: 'new' })).toThrow(
+      /^configuration error: CODEC_ENCRYPT_KEY: "new" is not among the key ids of CODEC_KEYS \(old\): add the key to CODEC_KEYS of every process and restart them all first \(got "new"\)$/,
+    );
+    expect(() => parseConfig({ CODEC_KEYS: `old:${secret}`, CODEC_ENCRYPT_KEY: 'not an id!' })).toThrow(/CODEC_ENCRYPT_KEY: must be a key id of CODEC_KEYS/);
+    // The local stack's key file is checked the same way.
+    const localKeyFile = join(mkdtempSync(join(tmpdir(), 'codec-keys-')), 'codec-keys');
+    expect(() => resolveCodecKeys(parseConfig({ CODEC_LOCAL_KEY_FILE: localKeyFile, CODEC_ENCRYPT_KEY: 'elsewhere' }))).toThrow(
+      /^configuration error: CODEC_ENCRYPT_KEY: "elsewhere" is not among the key ids/,
+    );
+    expect(codecKeyring(parseCodecKeys(`a:${secret}`)).encryptKeyId).toBe('a');
   });
 
   test('bad CODEC_KEYS stop start-up with one line that never shows a key', () => {
@@ -50,7 +69,7 @@ describe('codec keys', () => {
 
   test('without CODEC_KEYS, only a Temporal server on this machine without TLS may use the generated key', () => {
     const localKeyFile = join(mkdtempSync(join(tmpdir(), 'codec-keys-')), 'codec-keys');
-    expect(resolveCodecKeys(parseConfig({ CODEC_LOCAL_KEY_FILE: localKeyFile }))).toHaveLength(1);
+    expect(resolveCodecKeys(parseConfig({ CODEC_LOCAL_KEY_FILE: localKeyFile })).keys).toHaveLength(1);
     const refused = [
       { TEMPORAL_ADDRESS: 'temporal:7233' },
       { TEMPORAL_ADDRESS: '10.0.0.5:7233' },
@@ -63,7 +82,7 @@ describe('codec keys', () => {
       );
     }
     const configured = resolveCodecKeys(parseConfig({ TEMPORAL_ADDRESS: 'temporal:7233', CODEC_KEYS: `prod-1:${secret}` }));
-    expect(configured.map(({ id }) => id)).toEqual(['prod-1']);
+    expect(configured).toMatchObject({ encryptKeyId: 'prod-1', keys: [{ id: 'prod-1' }] });
   });
 
   test('loopback host names', () => {

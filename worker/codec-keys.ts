@@ -1,18 +1,27 @@
 /**
- * Where the payload codec's keys come from.
- * - `CODEC_KEYS=id1:base64key,id2:base64key`: the first encrypts, all decrypt (rotation: put a new
- *   key first, keep the old ones until no history still open uses them).
+ * Where the payload codec's keys come from, and which of them encrypts.
+ * - `CODEC_KEYS=id1:base64key,id2:base64key`: every key that decrypts. `CODEC_ENCRYPT_KEY=<id>`
+ *   names the one that encrypts (default: the first); an id not in `CODEC_KEYS` stops start-up.
  * - Unset, against a Temporal server on this machine (the local stack): one key generated on first
  *   use and kept in `CODEC_LOCAL_KEY_FILE`, so `npm start` works without setup.
  * - Unset, against any other Temporal server: refused (see `resolveCodecKeys` in data-converter.ts),
  *   since histories would hold PHI in clear.
+ *
+ * Rotation takes two rolling restarts, because during one the old and new processes run together
+ * and every process must be able to read what any other writes:
+ * 1. add the new key to `CODEC_KEYS` of every process (worker, intake, CLI, codec server), leaving
+ *    the encrypting key as it is; restart them all;
+ * 2. only then set `CODEC_ENCRYPT_KEY` to the new key; restart them all;
+ * 3. keep the old key in `CODEC_KEYS` as long as any open or retained history holds payloads of it.
+ * Switching the encrypting key in the same step as adding it makes old processes fail every
+ * workflow task that reads a payload of the new key.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CodecKey } from './payload-codec.ts';
+import type { CodecKey, CodecKeyring } from './payload-codec.ts';
 
-const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+export const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Parses `id:base64key[,id:base64key…]`; the error names the bad entry by position, never the key. */
 export function parseCodecKeys(text: string): CodecKey[] {
@@ -36,6 +45,17 @@ export function parseCodecKeys(text: string): CodecKey[] {
   const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
   if (repeated) throw new Error(`key id "${repeated}" appears twice`);
   return keys;
+}
+
+/** The keyring of these keys: `encryptKeyId` (default: the first key) must be one of them. */
+export function codecKeyring(keys: readonly CodecKey[], encryptKeyId?: string): CodecKeyring {
+  const ids = keys.map(({ id }) => id);
+  const encrypting = encryptKeyId ?? ids[0];
+  if (encrypting === undefined) throw new Error('no key given');
+  if (!ids.includes(encrypting)) {
+    throw new Error(`"${encrypting}" is not among the key ids of CODEC_KEYS (${ids.join(', ')}): add the key to CODEC_KEYS of every process and restart them all first`);
+  }
+  return { keys, encryptKeyId: encrypting };
 }
 
 /** Reads the local stack's key file, creating it (mode 0600) with a new random key the first time. */

@@ -1,6 +1,6 @@
 /**
  * The codec server as its own process, for a Temporal Web UI outside the local stack:
- * `node worker/codec-server-main.ts`, configured like the worker (CODEC_KEYS, CODEC_SERVER_BIND,
+ * `node worker/codec-server-main.ts`, configured like the worker (CODEC_KEYS, CODEC_ENCRYPT_KEY, CODEC_SERVER_BIND,
  * CODEC_SERVER_TOKEN, CODEC_SERVER_ORIGINS). Point the UI's codec endpoint at it
  * (`TEMPORAL_CODEC_ENDPOINT` of the ui-server image). `npm start` runs it in-process instead.
  */
@@ -22,7 +22,7 @@ try {
     allowedOrigins: origins,
     token: config.codec.server.token,
   });
-  console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', message: 'codec server listening', url: server.url, origins, encryptionKeyId: keys[0]?.id }));
+  console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', message: 'codec server listening', url: server.url, origins, encryptionKeyId: keys.encryptKeyId, decryptionKeyIds: keys.keys.map(({ id }) => id) }));
   const stop = (): void => void server.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

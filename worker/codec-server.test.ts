@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
 import type { Payload } from '@temporalio/common';
+import { encodeErrorToFailure, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startCodecServer } from './codec-server.ts';
+import { createDataConverter } from './data-converter.ts';
 import type { RunningCodecServer } from './codec-server.ts';
 import { AesGcmPayloadCodec } from './payload-codec.ts';
 
 const UI_ORIGIN = 'http://127.0.0.1:8233';
 const MARKER = 'codec-server-phi-marker';
-const codec = new AesGcmPayloadCodec([{ id: 'k1', key: randomBytes(32) }]);
+const keys = { keys: [{ id: 'k1', key: randomBytes(32) }], encryptKeyId: 'k1' };
+const codec = new AesGcmPayloadCodec(keys);
 
 /** Protobuf JSON of payloads, as the Web UI sends them. */
 const asJson = (payloads: Payload[]) => ({
@@ -45,6 +48,25 @@ describe('codec server on the local stack (loopback, no token)', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
     const [decoded] = fromJson((await response.json()) as Parameters<typeof fromJson>[0]);
     expect(defaultPayloadConverter.fromPayload(decoded as Payload)).toEqual({ note: MARKER });
+  });
+
+  test("decodes a failure's message and stack trace, which the project's converter stores as an encrypted payload", async () => {
+    const failure = await encodeErrorToFailure(
+      loadDataConverter(createDataConverter(keys)),
+      ApplicationFailure.create({ message: `write refused: ${MARKER}`, type: 'FhirRequestRejected', cause: new Error(`cause ${MARKER}`) }),
+    );
+    // In the history: neither message nor stack trace in clear, at any level of the chain.
+    expect(failure.message).toBe('Encoded failure');
+    expect(failure.stackTrace).toBe('');
+    expect(failure.cause?.message).toBe('Encoded failure');
+    expect(JSON.stringify(failure)).not.toContain(Buffer.from(MARKER).toString('base64').slice(0, 12));
+    expect(JSON.stringify(failure)).not.toContain(MARKER);
+    // The Web UI posts `encodedAttributes` to /decode like any payload.
+    const response = await post(server, '/decode', asJson([failure.encodedAttributes as Payload, failure.cause?.encodedAttributes as Payload]), { Origin: UI_ORIGIN });
+    expect(response.status).toBe(200);
+    const [attributes, causeAttributes] = fromJson((await response.json()) as Parameters<typeof fromJson>[0]).map((payload) => defaultPayloadConverter.fromPayload(payload));
+    expect(attributes).toMatchObject({ message: `write refused: ${MARKER}`, stack_trace: expect.stringContaining(MARKER) });
+    expect(causeAttributes).toMatchObject({ message: `cause ${MARKER}` });
   });
 
   test('encodes (e.g. a signal typed in the UI) so that the worker can decrypt it; any path prefix works', async () => {
@@ -96,7 +118,7 @@ describe('codec server on the local stack (loopback, no token)', () => {
   });
 
   test('a payload encrypted with an unknown key is a 400 that names the key id only', async () => {
-    const foreign = new AesGcmPayloadCodec([{ id: 'retired-2024', key: randomBytes(32) }]);
+    const foreign = new AesGcmPayloadCodec({ keys: [{ id: 'retired-2024', key: randomBytes(32) }], encryptKeyId: 'retired-2024' });
     const response = await post(server, '/decode', asJson(await foreign.encode([defaultPayloadConverter.toPayload(MARKER)])));
     expect(response.status).toBe(400);
     const body = await response.text();

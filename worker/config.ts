@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { parseCodecKeys } from './codec-keys.ts';
+import { codecKeyring, KEY_ID, parseCodecKeys } from './codec-keys.ts';
 import type { CodecKey } from './payload-codec.ts';
 
 /**
@@ -69,6 +69,7 @@ export const environmentSchema = z
 
     // Payload encryption (worker/payload-codec.ts) and the codec server of the Web UI.
     CODEC_KEYS: optionalText,
+    CODEC_ENCRYPT_KEY: z.string().trim().regex(KEY_ID, 'must be a key id of CODEC_KEYS (letters, digits, . _ -)').optional(),
     CODEC_LOCAL_KEY_FILE: z.string().min(1).default('.data/codec-keys'),
     CODEC_SERVER_BIND: hostPort.default('127.0.0.1:8234'),
     CODEC_SERVER_TOKEN: optionalText,
@@ -102,10 +103,16 @@ export const environmentSchema = z
       if (path && !existsSync(path)) ctx.addIssue({ code: 'custom', path: [variable], message: `file not found: ${path}` });
     }
     if (env.CODEC_KEYS) {
+      let keys: ReturnType<typeof parseCodecKeys> | undefined;
       try {
-        parseCodecKeys(env.CODEC_KEYS);
+        keys = parseCodecKeys(env.CODEC_KEYS);
       } catch (error) {
         ctx.addIssue({ code: 'custom', path: ['CODEC_KEYS'], message: (error as Error).message });
+      }
+      try {
+        if (keys) codecKeyring(keys, env.CODEC_ENCRYPT_KEY);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path: ['CODEC_ENCRYPT_KEY'], message: (error as Error).message });
       }
     }
     for (const name of listOf(env.FHIR_SERVER_HOSTNAMES)) {
@@ -144,6 +151,8 @@ export interface Config {
   codec: {
     /** From CODEC_KEYS; absent means the local stack's generated key (see data-converter.ts). */
     keys?: CodecKey[];
+    /** CODEC_ENCRYPT_KEY; absent means the first key. */
+    encryptKeyId?: string;
     localKeyFile: string;
     server: { bind: string; token?: string; origins?: string[] };
   };
@@ -220,6 +229,7 @@ function toConfig(env: Environment): Config {
     logLevel: env.LOG_LEVEL,
     codec: {
       keys: env.CODEC_KEYS ? parseCodecKeys(env.CODEC_KEYS) : undefined,
+      encryptKeyId: env.CODEC_ENCRYPT_KEY,
       localKeyFile: env.CODEC_LOCAL_KEY_FILE,
       server: {
         bind: env.CODEC_SERVER_BIND,

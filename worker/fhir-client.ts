@@ -7,7 +7,7 @@ import { isOperationOutcome, MedplumClient } from '@medplum/core';
 import type { OperationOutcome } from '@medplum/fhirtypes';
 import type { Config } from './config.ts';
 import { authorizedFetch, createAccessTokenSource } from './fhir-auth.ts';
-import { FhirHttpError, FhirServerUnreachable } from './fhir-http-error.ts';
+import { FhirAnswerNotJson, FhirHttpError, FhirServerUnreachable } from './fhir-http-error.ts';
 
 export function createFhirClient(config: Config['fhir'], fetchImpl: typeof fetch = fetch): MedplumClient {
   const base = new URL(config.baseUrl.endsWith('/') ? config.baseUrl : `${config.baseUrl}/`);
@@ -38,8 +38,9 @@ function readsCurrent(fetchImpl: typeof fetch): typeof fetch {
 }
 
 /**
- * Every error answer becomes a FhirHttpError with the status as sent (and `Retry-After`), and no
- * answer at all a FhirServerUnreachable, so that callers classify by what the server said.
+ * Every error answer becomes a FhirHttpError with the status as sent (and `Retry-After`), a success
+ * whose JSON is no JSON a FhirAnswerNotJson, and no answer at all a FhirServerUnreachable, so that
+ * callers classify by what the server said.
  */
 function failWithStatus(fetchImpl: typeof fetch): typeof fetch {
   return async (input, init) => {
@@ -51,9 +52,25 @@ function failWithStatus(fetchImpl: typeof fetch): typeof fetch {
       if (init?.signal?.aborted) throw error;
       throw new FhirServerUnreachable(error);
     }
-    if (response.status < 400) return response;
+    if (response.status < 400) return withJsonBody(response);
     throw new FhirHttpError(response.status, await outcomeIn(response), response.headers.get('Retry-After'));
   };
+}
+
+/**
+ * A success whose body MedplumClient will parse as JSON (as it decides: a JSON content type and a
+ * body) must be JSON: else it logs and throws the parser's error, which quotes the body's start.
+ */
+async function withJsonBody(response: Response): Promise<Response> {
+  const parsedByClient = response.status !== 204 && response.status !== 304 && response.headers.get('content-type')?.includes('json') && response.headers.get('content-length') !== '0';
+  if (!parsedByClient) return response;
+  const text = await response.text();
+  try {
+    JSON.parse(text);
+  } catch {
+    throw new FhirAnswerNotJson(response.status);
+  }
+  return new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 async function outcomeIn(response: Response): Promise<OperationOutcome | undefined> {

@@ -4,8 +4,9 @@
  * status from Medplum's own OperationOutcome ids: another server's 404, 409, 412 or 422 all read as
  * 400. The FHIR client's `fetch` (fhir-client.ts) throws this instead, with the status as sent.
  *
- * Messages hold the status and the first issue's code, never the server's text: servers fill
- * `diagnostics` with resource content, and failure messages are stored in Temporal unencrypted.
+ * Neither the message nor the kept `outcome` holds the server's text: servers fill `diagnostics` and
+ * `details.text` with resource content (the refused value, quoted), and errors end up in logs and
+ * in Temporal histories. What is kept is the HTTP status and each issue's severity and code.
  */
 import { OperationOutcomeError } from '@medplum/core';
 import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
@@ -24,6 +25,19 @@ function issueCodeForStatus(status: number): OperationOutcomeIssue['code'] {
   return 'processing';
 }
 
+const ISSUE_CODE = /^[a-z][a-z-]{0,39}$/;
+
+/** The outcome without the server's words: each issue's severity and code (when it is a code at all). */
+function withoutText(outcome: OperationOutcome | undefined, status: number): OperationOutcome {
+  const issues = (outcome?.issue ?? []).map(
+    (issue): OperationOutcomeIssue => ({
+      severity: ['fatal', 'error', 'warning', 'information'].includes(issue.severity) ? issue.severity : 'error',
+      code: typeof issue.code === 'string' && ISSUE_CODE.test(issue.code) ? issue.code : issueCodeForStatus(status),
+    }),
+  );
+  return { resourceType: 'OperationOutcome', issue: issues.length > 0 ? issues : [{ severity: 'error', code: issueCodeForStatus(status) }] };
+}
+
 export class FhirHttpError extends OperationOutcomeError {
   override name = 'FhirHttpError';
   /** The HTTP status the server sent. */
@@ -34,12 +48,25 @@ export class FhirHttpError extends OperationOutcomeError {
   readonly retryAfterMs: number | undefined;
 
   constructor(status: number, outcome: OperationOutcome | undefined, retryAfter: string | null, now = Date.now()) {
-    const body = outcome ?? { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: issueCodeForStatus(status) }] };
-    super(body);
+    const kept = withoutText(outcome, status);
+    super(kept);
     this.status = status;
-    this.code = body.issue?.[0]?.code ?? issueCodeForStatus(status);
+    this.code = kept.issue?.[0]?.code ?? issueCodeForStatus(status);
     this.retryAfterMs = parseRetryAfter(retryAfter, now);
     this.message = `FHIR server answered HTTP ${status} ${this.code}`;
+  }
+}
+
+/**
+ * The server answered with success and a JSON content type but a body that is not JSON (a gateway's
+ * HTML page). Thrown before MedplumClient parses it, whose parse error would quote the body.
+ */
+export class FhirAnswerNotJson extends Error {
+  override name = 'FhirAnswerNotJson';
+  readonly status: number;
+  constructor(status: number) {
+    super(`FHIR server answered HTTP ${status} with a body that is not JSON`);
+    this.status = status;
   }
 }
 

@@ -53,7 +53,8 @@ async function main(): Promise<void> {
     fhirBaseUrl: config.fhir.baseUrl,
     metrics: config.metricsBind ?? 'off',
     ...config.worker,
-    encryptionKeyId: codecKeys[0]?.id,
+    encryptionKeyId: codecKeys.encryptKeyId,
+    decryptionKeyIds: codecKeys.keys.map(({ id }) => id),
   });
   try {
     await worker.run(); // resolves after SIGINT/SIGTERM, once in-flight work has drained

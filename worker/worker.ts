@@ -10,6 +10,7 @@ import { Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type { Logger, NativeConnection, WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
 import { DEFAULT_WORKER_TUNING, type WorkerTuning } from './config.ts';
+import { FAILURE_CONVERTER_PATH } from './data-converter.ts';
 
 export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
 
@@ -24,6 +25,8 @@ export interface CareWorkerOptions {
   /** Tests pass the bundle once built, so that many workers start fast. */
   workflowBundle?: { code: string };
   tuning?: WorkerTuning;
+  /** Worker identity in histories (default: the SDK's `pid@host`); tests that run several workers in one process tell them apart by it. */
+  identity?: string;
 }
 
 /** The SDK options that size a worker; the benchmarks' no-op floor worker uses the same. */
@@ -47,6 +50,8 @@ export function bundleCareWorkflows(logger: Logger = Runtime.instance().logger):
   const ignore = (): void => undefined;
   return bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
+    // The sandbox converts the workflows' own failures: the same converter as every process.
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: { log: ignore, trace: ignore, debug: ignore, info: ignore, warn: logger.warn.bind(logger), error: logger.error.bind(logger) },
   });
 }
@@ -69,5 +74,6 @@ export async function createCareWorker(options: CareWorkerOptions): Promise<Work
     activities: createActivities({ fhir: options.fhir }),
     ...workerSizing(options.tuning),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    ...(options.identity ? { identity: options.identity } : {}),
   });
 }

@@ -1,7 +1,7 @@
 /** A throw-away payload key for one run, shared by the worker processes and the clients. */
 import { randomBytes } from 'node:crypto';
 import type { DataConverter } from '@temporalio/common';
-import { parseCodecKeys } from '../../worker/codec-keys.ts';
+import { codecKeyring, parseCodecKeys } from '../../worker/codec-keys.ts';
 import { createDataConverter } from '../../worker/data-converter.ts';
 
 export interface RunCodec {
@@ -12,5 +12,5 @@ export interface RunCodec {
 
 export function newRunCodec(): RunCodec {
   const codecKeys = `bench:${randomBytes(32).toString('base64')}`;
-  return { codecKeys, dataConverter: createDataConverter(parseCodecKeys(codecKeys)) };
+  return { codecKeys, dataConverter: createDataConverter(codecKeyring(parseCodecKeys(codecKeys))) };
 }

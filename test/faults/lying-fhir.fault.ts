@@ -4,6 +4,7 @@
  * an error that says what was wrong, the worker process stays up, and once the endpoint answers
  * honestly the Task is written exactly once.
  */
+import { decodeOptionalFailureToOptionalError, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startDevStack, type DevStack } from '../../bench/stack/dev-stack.ts';
 import { startEpisode, syntheticEpisode, todayInAgency } from '../../bench/stack/episodes.ts';
@@ -46,7 +47,9 @@ for (const [mode, lieTo] of CASES) {
       const deadline = Date.now() + 60_000;
       while (Date.now() < deadline) {
         const pending = (await handle.describe()).raw.pendingActivities ?? [];
-        failure = pending.find((activity) => (activity.attempt ?? 0) >= 2)?.lastFailure?.message ?? '';
+        // Failure messages are encrypted like payloads: decoded as the Web UI shows them.
+        const lastFailure = pending.find((activity) => (activity.attempt ?? 0) >= 2)?.lastFailure;
+        failure = (await decodeOptionalFailureToOptionalError(loadDataConverter(stack.codec.dataConverter), lastFailure))?.message ?? '';
         if (failure) break;
         await new Promise((resolve) => setTimeout(resolve, 500));
       }

@@ -4,12 +4,17 @@
  * whose payload-only fields carry a distinctive marker: the CarePlan reference of the workflow input,
  * the free-text event id and Encounter ids of an update and a signal (which end up in activity
  * inputs, query results, timer summaries and the current details), and a memo. Then:
- * - the marker and the episode's dates appear nowhere in the Temporal database files or the logs;
+ * - a Task write the FHIR server refuses with an answer that quotes the marker (a reference staff
+ *   typed as free text, which our profile refuses on the worker's next update) is recorded with its
+ *   HTTP status and OperationOutcome code only;
+ * - the marker and the episode's dates appear nowhere in the Temporal database files or the logs,
+ *   and failure messages are not stored in clear either;
  * - search attributes hold opaque FHIR ids and codes only;
  * - the Web UI, in headless Chromium, still shows the decoded input and details through the codec server.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { Task } from '@medplum/fhirtypes';
 import { Client, Connection } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
 import { addDays, format, parseISO } from 'date-fns';
@@ -17,7 +22,7 @@ import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { PROJECT_ROOT } from '../../local-stack/tools.ts';
-import { loadOrCreateLocalKeys } from '../../worker/codec-keys.ts';
+import { codecKeyring, loadOrCreateLocalKeys } from '../../worker/codec-keys.ts';
 import { createDataConverter } from '../../worker/data-converter.ts';
 import { createFhirClient } from '../../worker/fhir-client.ts';
 import type { clientEpisode } from '../../workflows/episode/client-episode.ts';
@@ -26,7 +31,7 @@ import { episodeEvent, getState, recordEvent } from '../../workflows/episode/mes
 import { episodeStartOptions } from '../../workflows/episode/start-options.ts';
 import { localDateOf } from '../../workflows/rules/index.ts';
 import { CARE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.ts';
-import { TASK_IDENTIFIER_SYSTEM } from '../../workflows/vocabulary.ts';
+import { REQUIREMENT_TASK_PROFILE, TASK_IDENTIFIER_SYSTEM } from '../../workflows/vocabulary.ts';
 import { startLocalStackProcess } from './local-stack-process.ts';
 import type { LocalStackProcess } from './local-stack-process.ts';
 
@@ -55,7 +60,7 @@ let handle: WorkflowHandle<typeof clientEpisode>;
 
 beforeAll(async () => {
   stack = await startLocalStackProcess({ LOG_LEVEL: 'debug' });
-  const dataConverter = createDataConverter(loadOrCreateLocalKeys(stack.codecKeyFile));
+  const dataConverter = createDataConverter(codecKeyring(loadOrCreateLocalKeys(stack.codecKeyFile)));
   client = new Client({ connection: await Connection.connect({ address: stack.temporalAddress }), dataConverter });
 }, 120_000);
 
@@ -64,7 +69,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-test('payload-only fields are encrypted at rest, kept out of logs, and readable in the Web UI through the codec server', { timeout: 110_000 }, async () => {
+test('payload-only fields are encrypted at rest, kept out of logs, and readable in the Web UI through the codec server', { timeout: 150_000 }, async () => {
   // The project sets no memo today; one is added here because memos are stored twice (history and visibility).
   handle = await client.workflow.start('clientEpisode', { ...episodeStartOptions(input, 'care-episodes'), memo: { coordinatorNote: `${MARKER} memo` } });
   const receipt = await handle.executeUpdate(recordEvent, {
@@ -97,6 +102,37 @@ test('payload-only fields are encrypted at rest, kept out of logs, and readable 
   });
   const task = await fhir.searchOne('Task', { identifier: `${TASK_IDENTIFIER_SYSTEM}|phi-e1/CIP-INITIAL/1` }, { cache: 'no-cache' });
   expect(task?.basedOn?.[0]?.reference).toBe(`CarePlan/${MARKER}-cp`);
+
+  // Staff edit the Task in their EHR: it drops our profile from meta and takes a reference typed as
+  // free text. Base R4 only warns about that reference, so the server takes the edit; the worker's
+  // next update puts our profile back, under which a wrong reference target is an error the server
+  // refuses, quoting the reference.
+  const staffEdit = { ...task!, meta: { versionId: task!.meta?.versionId }, encounter: { reference: `${MARKER} home visit` } };
+  const edited = await fetch(`${stack.fhirBaseUrl}/Task/${task!.id}`, { method: 'PUT', headers: { 'Content-Type': 'application/fhir+json' }, body: JSON.stringify(staffEdit) });
+  expect(edited.status).toBe(200);
+  await handle.executeUpdate(recordEvent, {
+    args: [
+      {
+        type: 'document-completed',
+        eventId: 'QuestionnaireResponse/phi-qr1/_history/1',
+        requirement: 'CIP-INITIAL',
+        questionnaireResponseId: 'phi-qr1',
+        completedAt: new Date(Date.now() - 60_000).toISOString(),
+      },
+    ],
+  });
+  const refused = await eventually(async () => {
+    const failure = (await handle.query(getState)).requirements['CIP-INITIAL/1']?.writeFailure;
+    expect(failure?.status).toBe(400);
+    return failure!;
+  });
+  expect(refused.code).toBe('structure');
+  // What the server answers that update quotes the marker (so the scans below can find it if it leaks).
+  const current = (await (await fetch(`${stack.fhirBaseUrl}/Task/${task!.id}`)).json()) as Task;
+  const asTheWorkerWrites = { ...current, meta: { ...current.meta, profile: [REQUIREMENT_TASK_PROFILE] } };
+  const answer = await fetch(`${stack.fhirBaseUrl}/Task/${task!.id}`, { method: 'PUT', headers: { 'Content-Type': 'application/fhir+json' }, body: JSON.stringify(asTheWorkerWrites) });
+  expect(answer.status).toBe(400);
+  expect(await answer.text()).toContain(MARKER);
 
   // Search attributes are never encrypted: opaque FHIR ids and codes only.
   const description = await handle.describe();
@@ -146,23 +182,36 @@ test('payload-only fields are encrypted at rest, kept out of logs, and readable 
   expect(whileRunning).toContain(stack.temporalDbFile);
   const snapshot = Buffer.concat(whileRunning.map((file) => readFileSync(file)));
   await stack.stop();
-  expect(dbFiles()).toContain(stack.temporalDbFile);
-  const atRest = Buffer.concat([snapshot, ...dbFiles().map((file) => readFileSync(file))]);
+  const afterStop = dbFiles();
+  expect(afterStop).toContain(stack.temporalDbFile);
+  const atRest = Buffer.concat([snapshot, ...afterStop.map((file) => readFileSync(file))]);
   // The scan sees what is stored in clear (workflow id, search attributes) and that payloads are encrypted…
   expect(atRest.includes(handle.workflowId)).toBe(true);
   expect(atRest.includes('phi-sup1')).toBe(true);
   expect(atRest.includes('binary/encrypted')).toBe(true);
-  // …and none of the PHI.
-  for (const secret of [MARKER, input.admissionDate, contactDate, hospitalAdmittedOn]) {
-    expect(atRest.includes(secret), `"${secret}" in the Temporal database`).toBe(false);
+  // …and none of the PHI, nor the text of any failure (the refused write's is `… HTTP 400 structure`).
+  const found = (text: string) => occurrences(atRest, text);
+  console.log(
+    `[phi] Temporal database: ${whileRunning.length} files while running + ${afterStop.length} stopped, ${atRest.length} bytes scanned; marker found ${found(MARKER)} times, ` +
+      `"HTTP 400" ${found('HTTP 400')} times, "Encoded failure" ${found('Encoded failure')} times`,
+  );
+  for (const secret of [MARKER, input.admissionDate, contactDate, hospitalAdmittedOn, 'HTTP 400']) {
+    expect(found(secret), `"${secret}" in the Temporal database`).toBe(0);
   }
 
   // Nor is it in any log: the worker's and FHIR server's lines (through npm start) and the dev server's own log.
   const serverLog = join(dirname(stack.temporalDbFile), 'server.log');
   const logs = stack.output() + (existsSync(serverLog) ? readFileSync(serverLog, 'utf8') : '');
   expect(logs).toContain('worker started');
+  console.log(`[phi] logs: ${Buffer.byteLength(logs)} bytes scanned; marker found ${occurrences(Buffer.from(logs), MARKER)} times`);
   expect(logs).not.toContain(MARKER);
 });
+
+function occurrences(haystack: Buffer, needle: string): number {
+  let count = 0;
+  for (let at = haystack.indexOf(needle); at !== -1; at = haystack.indexOf(needle, at + 1)) count++;
+  return count;
+}
 
 /** Waits until the rendered page (what a person sees, not hidden markup) shows every text. */
 async function showsText(page: Page, texts: string[]): Promise<void> {
@@ -180,7 +229,7 @@ async function showsText(page: Page, texts: string[]): Promise<void> {
   throw new Error(`the Web UI does not show ${JSON.stringify(texts.filter((wanted) => !text.includes(wanted)))}`);
 }
 
-async function eventually(check: () => Promise<void>, timeoutMs = 30_000): Promise<void> {
+async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
