@@ -1,4 +1,6 @@
-# The care-episode worker. Node 24 runs the TypeScript sources as they are (type stripping).
+# The care-episode worker (CMD), and with another command the intake, its subscription set-up and the
+# codec server. Node 24 runs the TypeScript sources as they are (type stripping). Every folder the
+# entry points import at run time is copied: test/container/image-contents.test.ts checks it.
 FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
@@ -9,6 +11,7 @@ RUN npm ci --omit=dev --no-audit --no-fund
 COPY workflows ./workflows
 COPY activities ./activities
 COPY worker ./worker
+COPY intake ./intake
 COPY fhir-profiles ./fhir-profiles
 USER node
 CMD ["node", "worker/main.ts"]

@@ -40,6 +40,8 @@ export async function pollFhirChangesWith(fhir: MedplumClient, poll: FhirChanges
     taskQueue: context.info.taskQueue,
     defaults: episodeDefaultsSchema.parse(poll.episodeDefaults),
     log: activityLog(context),
+    // Skipped changes show on the worker's Prometheus endpoint.
+    metricMeter: context.metricMeter,
     ...(poll.backfillSince ? { startsNoEpisodeEndedBefore: poll.backfillSince } : {}),
   };
   const progress: FhirChangesProgress = resumedProgress(context.info.heartbeatDetails) ?? { cursor: currentCursor(poll.cursor), delivered: 0, skipped: 0 };

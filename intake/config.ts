@@ -22,6 +22,8 @@ export const intakeEnvironmentSchema = z.object({
   /** Seconds between polls, or `off` (subscriptions only). */
   INTAKE_POLL_INTERVAL: z.union([z.literal('off'), z.coerce.number().min(1).max(86_400)]).default(10),
   INTAKE_SOURCE: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lowercase letters, digits and dashes').default('ehr'),
+  /** The intake's Prometheus endpoint (the worker's is METRICS_BIND), or `off`. */
+  INTAKE_METRICS_BIND: z.union([hostPort, z.literal('off')]).default('127.0.0.1:9465'),
 });
 
 export interface IntakeConfig {
@@ -33,6 +35,7 @@ export interface IntakeConfig {
   episodeDefaults: EpisodeDefaults;
   pollIntervalMs?: number;
   source: string;
+  metricsBind?: string;
 }
 
 const SECRETS = new Set(['INTAKE_SECRET']);
@@ -53,6 +56,7 @@ export function parseIntakeConfig(env: NodeJS.ProcessEnv, base: Config): IntakeC
     episodeDefaults,
     pollIntervalMs: vars.INTAKE_POLL_INTERVAL === 'off' ? undefined : vars.INTAKE_POLL_INTERVAL * 1000,
     source: vars.INTAKE_SOURCE,
+    metricsBind: vars.INTAKE_METRICS_BIND === 'off' ? undefined : vars.INTAKE_METRICS_BIND,
   };
 }
 

@@ -9,6 +9,7 @@
 import type { MedplumClient } from '@medplum/core';
 import { httpStatusOf, isGone } from '../worker/fhir-http-error.ts';
 import type { CarePlan, EpisodeOfCare, Resource } from '@medplum/fhirtypes';
+import type { MetricMeter } from '@temporalio/common';
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { episodeWorkflowId } from '../workflows/episode/input.ts';
 import { episodeEvent, type EpisodeEventInput } from '../workflows/episode/messages.ts';
@@ -18,6 +19,7 @@ import type { EpisodeDefaults } from './episode-defaults.ts';
 import { episodeInputOf, type EpisodeRoute, mapFhirChange } from './fhir-change-mapping.ts';
 import type { IntakeLog } from './log.ts';
 import { relativeReference } from './references.ts';
+import { recordSkippedChange, type SkipReason } from './skipped-changes.ts';
 
 /** How long one hand-over to Temporal may take before the caller is told to try again. */
 const TEMPORAL_DEADLINE_MS = 10_000;
@@ -31,11 +33,13 @@ export interface DeliveryContext {
   log: IntakeLog;
   /** A backfill's date (agency-local YYYY-MM-DD): an episode that ended before it is not started. */
   startsNoEpisodeEndedBefore?: string;
+  /** Where skipped changes are counted (see skipped-changes.ts); absent, they are only logged. */
+  metricMeter?: MetricMeter;
 }
 
 export type DeliveryResult =
   | { outcome: 'delivered'; episodeOfCare: string; events: number }
-  | { outcome: 'skipped'; reason: string };
+  | { outcome: 'skipped'; code: SkipReason; reason: string };
 
 /** Temporal or the FHIR server could not be reached: the sender should deliver again later. */
 export class DeliveryUnavailable extends Error {
@@ -44,30 +48,24 @@ export class DeliveryUnavailable extends Error {
 
 export async function deliverFhirChange(context: DeliveryContext, resource: Resource): Promise<DeliveryResult> {
   const what = `${resource.resourceType}/${resource.id}`;
+  const skipped = (code: SkipReason, reason: string): DeliveryResult => {
+    recordSkippedChange(context, what, code, reason);
+    return { outcome: 'skipped', code, reason };
+  };
   const mapping = mapFhirChange(resource, context.defaults);
-  if (mapping.action === 'skip') {
-    context.log.debug('FHIR change skipped', { resource: what, reason: mapping.reason });
-    return { outcome: 'skipped', reason: mapping.reason };
-  }
+  if (mapping.action === 'skip') return skipped('not-an-episode-event', mapping.reason);
   const episodeOfCare = await resolveEpisode(context, mapping.route);
-  if (!episodeOfCare) {
-    const reason = `${what}: no active episode found`;
-    context.log.debug('FHIR change skipped', { resource: what, reason });
-    return { outcome: 'skipped', reason };
-  }
+  if (!episodeOfCare) return skipped('no-active-episode', `${what}: no active episode found`);
   const known = resource.resourceType === 'EpisodeOfCare' ? (resource as EpisodeOfCare) : undefined;
   for (const event of mapping.events) {
     const delivered = await deliverEvent(context, episodeOfCare, event, known);
-    if (!delivered.ok) {
-      context.log.info('FHIR change skipped', { resource: what, episodeOfCare, reason: delivered.reason });
-      return { outcome: 'skipped', reason: delivered.reason };
-    }
+    if (!delivered.ok) return skipped(delivered.code, delivered.reason);
   }
   context.log.info('FHIR change delivered', { resource: what, episodeOfCare, events: mapping.events.map((event) => event.type).join(',') });
   return { outcome: 'delivered', episodeOfCare, events: mapping.events.length };
 }
 
-type Delivered = { ok: true } | { ok: false; reason: string };
+type Delivered = { ok: true } | { ok: false; code: SkipReason; reason: string };
 
 async function deliverEvent(context: DeliveryContext, episodeOfCare: string, event: EpisodeEventInput, known?: EpisodeOfCare): Promise<Delivered> {
   const workflowId = episodeWorkflowId(episodeOfCare);
@@ -83,10 +81,10 @@ async function deliverEvent(context: DeliveryContext, episodeOfCare: string, eve
   if (signalled) return { ok: true };
 
   const episode = known ?? (await readFhir(context, () => context.fhir.readResource('EpisodeOfCare', idOf(episodeOfCare), { cache: 'no-cache' })));
-  if (!episode) return { ok: false, reason: `${episodeOfCare} not found` };
+  if (!episode) return { ok: false, code: 'episode-not-found', reason: `${episodeOfCare} not found` };
   const carePlan = await treatmentPlanOf(context, episode);
   const start = episodeInputOf(episode, context.defaults, carePlan, context.startsNoEpisodeEndedBefore);
-  if (!start.ok) return { ok: false, reason: start.reason };
+  if (!start.ok) return { ok: false, code: 'episode-not-startable', reason: start.reason };
   return withTemporal(context, async () => {
     try {
       await context.temporal.workflow.signalWithStart<typeof clientEpisode, [EpisodeEventInput]>('clientEpisode', {
@@ -97,7 +95,7 @@ async function deliverEvent(context: DeliveryContext, episodeOfCare: string, eve
       context.log.info('episode started', { workflowId, episodeOfCare });
       return { ok: true };
     } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return { ok: false, reason: `${workflowId} is closed` };
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return { ok: false, code: 'episode-closed', reason: `${workflowId} is closed` };
       throw error;
     }
   });

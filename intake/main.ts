@@ -4,6 +4,8 @@
  * Stops on SIGINT/SIGTERM after the requests in flight.
  */
 import { Client, Connection } from '@temporalio/client';
+import type { MetricMeter } from '@temporalio/common';
+import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { ConfigError } from '../worker/config.ts';
 import { createDataConverter, resolveCodecKeys } from '../worker/data-converter.ts';
 import { createFhirClient } from '../worker/fhir-client.ts';
@@ -14,13 +16,16 @@ import { requireEpisodeDefaultsOnFhir } from './require-episode-defaults.ts';
 import { createIntakeLog } from './log.ts';
 import { ensurePolling, requestPoll } from './polling.ts';
 import { temporalConnectionOptions } from '../worker/temporal-connection.ts';
+import { createJsonLogger } from '../worker/logger.ts';
 
 async function main(): Promise<void> {
   let config: IntakeConfig;
   let codecKeys: ReturnType<typeof resolveCodecKeys>;
+  let metricMeter: MetricMeter | undefined;
   try {
     config = loadIntakeConfig();
     codecKeys = resolveCodecKeys(config.base);
+    metricMeter = config.metricsBind ? servePrometheusMetrics(config.metricsBind, config.base.logLevel) : undefined;
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -54,14 +59,14 @@ async function main(): Promise<void> {
     log.info('polling', { workflowId, intervalMs: config.pollIntervalMs });
   }
   const server = await startIntakeServer({
-    delivery: { temporal, fhir, taskQueue, defaults: config.episodeDefaults, log },
+    delivery: { temporal, fhir, taskQueue, defaults: config.episodeDefaults, log, metricMeter },
     secret: config.secret,
     host: config.bind.host,
     port: config.bind.port,
     maxBodyBytes: config.maxBodyBytes,
     pollNow: polling ? () => requestPoll(temporal, config.source) : undefined,
   });
-  log.info('intake listening', { url: `${server.url}/notify/<channel>`, fhirBaseUrl: config.base.fhir.baseUrl });
+  log.info('intake listening', { url: `${server.url}/notify/<channel>`, fhirBaseUrl: config.base.fhir.baseUrl, metrics: config.metricsBind ?? 'off' });
   const stop = async (): Promise<void> => {
     await server.stop();
     await connection.close();
@@ -70,6 +75,19 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+}
+
+/** The Temporal runtime's Prometheus exporter, as the worker's: the intake's own counters on `bind`. */
+function servePrometheusMetrics(bind: string, logLevel: string): MetricMeter {
+  try {
+    Runtime.install({
+      logger: createJsonLogger(logLevel.toUpperCase() as 'INFO'),
+      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} }, metrics: { prometheus: { bindAddress: bind } } },
+    });
+  } catch (error) {
+    throw new ConfigError(`configuration error: INTAKE_METRICS_BIND: cannot serve metrics on ${bind} (${(error as Error).message})`);
+  }
+  return Runtime.instance().metricMeter;
 }
 
 await main();

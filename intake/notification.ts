@@ -5,12 +5,13 @@
  * - the Subscriptions Backport IG (R4 `Parameters` status, or R4B `SubscriptionStatus`): a `history`
  *   Bundle whose first entry is the status: `handshake`, `heartbeat` or `event-notification`, with
  *   full resources or only `focus` references (id-only).
- * Pure: parsing and checks only; malformed input becomes a `NotificationRejected` with an
- * OperationOutcome that names what was wrong, never the values sent.
+ * Pure: parsing and checks only; malformed input (too deeply nested included) becomes a
+ * `NotificationRejected` with an OperationOutcome that names what was wrong, never the values sent.
  */
 import type { Bundle, OperationOutcome, OperationOutcomeIssue, Parameters, ParametersParameter, Resource } from '@medplum/fhirtypes';
 import { validateFhirResource } from '../fhir-profiles/validation.ts';
 import { isWatchedType, type WatchedType } from './fhir-change-mapping.ts';
+import { MAX_JSON_NESTING, nestsDeeperThan } from './json-nesting.ts';
 import { relativeReference, versionKeyOf } from './references.ts';
 import { CARE_SUBSCRIPTION_TOPIC } from './subscription-topic.ts';
 import { shapeProblems } from './watched-resource-shape.ts';
@@ -63,6 +64,8 @@ export function parseNotification(request: NotificationRequest): Notification {
     if (!request.pathResource) return { kind: 'poll-now' };
     return { kind: 'changes', changes: [{ reference: checkedReference(request.channel, request.pathResource) }] };
   }
+  // Before the parse: validation walks the resource recursively.
+  if (nestsDeeperThan(text)) throw new NotificationRejected(400, 'structure', `body nests deeper than ${MAX_JSON_NESTING} levels`);
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -45,21 +45,32 @@ export function shapeProblems(resource: { resourceType: string }): string[] {
   if (!shape) return ['resourceType'];
   const result = shape.safeParse(resource);
   const problems = result.success ? [] : result.error.issues.map((issue) => issue.path.map(String).join('.') || '(resource)');
-  return [...problems, ...emptyOrNullPaths(resource, '')];
+  return [...problems, ...emptyOrNullPaths(resource)];
 }
 
-/** FHIR JSON has no empty objects or arrays and no nulls (except inside the `_element` arrays of primitive extensions). */
-function emptyOrNullPaths(value: unknown, path: string): string[] {
-  if (value === null) return [path];
-  if (Array.isArray(value)) {
-    if (value.length === 0) return [path];
-    const primitiveExtensions = path.split('.').at(-1)?.startsWith('_');
-    return value.flatMap((item, index) => (item === null && primitiveExtensions ? [] : emptyOrNullPaths(item, `${path}.${index}`)));
+/**
+ * FHIR JSON has no empty objects or arrays and no nulls (except inside the `_element` arrays of
+ * primitive extensions). Walked with a stack of its own, not recursion, so that no depth of input
+ * can overflow the call stack.
+ */
+function emptyOrNullPaths(resource: unknown): string[] {
+  const found: string[] = [];
+  const pending: { value: unknown; path: string }[] = [{ value: resource, path: '' }];
+  while (pending.length) {
+    const { value, path } = pending.pop() as { value: unknown; path: string };
+    if (value === null) {
+      found.push(path);
+    } else if (Array.isArray(value)) {
+      if (value.length === 0) found.push(path);
+      const primitiveExtensions = path.split('.').at(-1)?.startsWith('_');
+      for (let index = value.length - 1; index >= 0; index--) {
+        if (!(value[index] === null && primitiveExtensions)) pending.push({ value: value[index], path: `${path}.${index}` });
+      }
+    } else if (typeof value === 'object') {
+      const entries = Object.entries(value as object);
+      if (entries.length === 0) found.push(path);
+      for (const [key, item] of entries.reverse()) pending.push({ value: item, path: path ? `${path}.${key}` : key });
+    }
   }
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as object);
-    if (entries.length === 0) return [path];
-    return entries.flatMap(([key, item]) => emptyOrNullPaths(item, path ? `${path}.${key}` : key));
-  }
-  return [];
+  return found;
 }

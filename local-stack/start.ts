@@ -51,6 +51,11 @@ async function assertPortsFree(config: Config): Promise<void> {
   }
   const [intakeHost = '127.0.0.1', intakePort = '8110'] = intakeBind().split(':');
   ports.push(['event intake', intakeHost, Number(intakePort), 'INTAKE_BIND']);
+  const intakeMetrics = intakeMetricsBind(config);
+  if (intakeMetrics !== 'off') {
+    const [host = '127.0.0.1', port = '9465'] = intakeMetrics.split(':');
+    ports.push(['intake metrics', host, Number(port), 'INTAKE_METRICS_BIND']);
+  }
   const taken = [];
   for (const [what, host, port, variable] of ports) {
     if (!(await portIsFree(host, port))) taken.push(`port ${port} (${what}) is already in use; stop what uses it or set ${variable}`);
@@ -85,6 +90,11 @@ function localFhirAuth(config: Config): { auth: FhirAuth; env: NodeJS.ProcessEnv
 
 function intakeBind(): string {
   return process.env.INTAKE_BIND || '127.0.0.1:8110';
+}
+
+/** The intake's Prometheus endpoint: off with the worker's (METRICS_BIND=off) unless set itself. */
+function intakeMetricsBind(config: Config): string {
+  return process.env.INTAKE_METRICS_BIND || (config.metricsBind ? '127.0.0.1:9465' : 'off');
 }
 
 /**
@@ -210,6 +220,7 @@ async function main(): Promise<void> {
       {
         ...env,
         INTAKE_BIND: intakeBind(),
+        INTAKE_METRICS_BIND: intakeMetricsBind(config),
         INTAKE_SECRET: intakeAuth.secret,
         INTAKE_SUPERVISOR: supervisor,
       },
@@ -234,6 +245,7 @@ async function main(): Promise<void> {
   say(`  codec server        ${codecServer?.url}  (payloads encrypted with key "${codecKeys.encryptKeyId}")`);
   say(`  FHIR R4 server      ${process.env.FHIR_BASE_URL || localFhirBaseUrl(config)}`);
   if (config.metricsBind) say(`  worker metrics      http://${config.metricsBind}/metrics`);
+  if (intakeMetricsBind(config) !== 'off') say(`  intake metrics      http://${intakeMetricsBind(config)}/metrics`);
   say(`  event intake        http://${intakeBind()}/notify/<Type>  (Authorization: Bearer <secret in ${intakeAuth.where}>; ${pollingLine(process.env.INTAKE_POLL_INTERVAL)})`);
   say('press Ctrl-C to stop everything');
 }
