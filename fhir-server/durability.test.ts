@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bundle, OperationOutcome, Patient, Resource } from '@medplum/fhirtypes';
 import { afterEach, describe, expect, test } from 'vitest';
-import { freePort } from '../local-stack/dev-server.ts';
 import type { JournalOptions } from './journal.ts';
+import { startFhirServerProcess } from './server-process.ts';
 import { startFhirServer } from './server.ts';
 import type { RunningFhirServer } from './server.ts';
 import { testStorage } from './test-storage.ts';
@@ -223,22 +222,14 @@ describe('embedded FHIR server storage', () => {
     chmodSync(journal, 0o644);
     const before = { dir: mode(dir), journal: mode(journal) };
 
-    const port = await freePort();
-    const child = spawn(process.execPath, [join(import.meta.dirname, 'main.ts')], {
-      env: { ...process.env, FHIR_SERVER_PORT: String(port), FHIR_DATA_DIR: dir },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const { stop } = await startFhirServerProcess(dir);
     try {
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('FHIR server listening') && resolve());
-        child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-      });
       const after = { dir: mode(dir), journal: mode(journal) };
       console.log(`old data folder: before ${JSON.stringify(before)}, after start ${JSON.stringify(after)}`);
       expect(before).toEqual({ dir: '755', journal: '644' });
       expect(after).toEqual({ dir: '700', journal: '600' });
     } finally {
-      child.kill('SIGTERM');
+      stop();
     }
   });
 });

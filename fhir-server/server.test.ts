@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bundle, OperationOutcome, Patient, Resource } from '@medplum/fhirtypes';
 import { afterEach, describe, expect, test } from 'vitest';
-import { freePort } from '../local-stack/dev-server.ts';
+import { startFhirServerProcess } from './server-process.ts';
 import { startFhirServer } from './server.ts';
 import type { RunningFhirServer } from './server.ts';
 
@@ -119,20 +118,12 @@ describe('embedded FHIR server', () => {
     await server.stop();
     running = undefined;
 
-    const port = await freePort();
-    const child = spawn(process.execPath, [join(import.meta.dirname, 'main.ts')], {
-      env: { ...process.env, FHIR_SERVER_PORT: String(port), FHIR_DATA_DIR: dir },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const { port, stop } = await startFhirServerProcess(dir);
     try {
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('FHIR server listening') && resolve());
-        child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-      });
       const response = await fetch(`http://127.0.0.1:${port}/fhir/R4/Patient?identifier=${encodeURIComponent(`${MRN}|C-3`)}`);
       expect(((await response.json()) as Bundle).total).toBe(1);
     } finally {
-      child.kill('SIGTERM');
+      stop();
     }
   });
 
