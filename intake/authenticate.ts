@@ -3,8 +3,9 @@
  * `Authorization: Bearer <secret>` (a Subscription's `channel.header`) or as Medplum's
  * `X-Signature`, the hex HMAC-SHA256 of the body keyed with the subscription's secret.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { isSameSecret } from '../worker/same-secret.ts';
 
 /** Hex HMAC-SHA256 of the body, as Medplum signs rest-hook notifications. */
 export function signatureOf(body: Buffer | string, secret: string): string {
@@ -13,13 +14,7 @@ export function signatureOf(body: Buffer | string, secret: string): string {
 
 export function isAuthenticated(headers: IncomingHttpHeaders, body: Buffer, secret: string): boolean {
   const authorization = headers.authorization;
-  if (typeof authorization === 'string' && authorization.startsWith('Bearer ') && sameText(authorization.slice(7).trim(), secret)) return true;
+  if (typeof authorization === 'string' && authorization.startsWith('Bearer ') && isSameSecret(authorization.slice(7).trim(), secret)) return true;
   const signature = headers['x-signature'];
-  return typeof signature === 'string' && sameText(signature.trim().toLowerCase(), signatureOf(body, secret));
-}
-
-/** Constant-time comparison of any two strings (hashed first, so lengths do not leak). */
-function sameText(given: string, expected: string): boolean {
-  const digest = (text: string) => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(given), digest(expected));
+  return typeof signature === 'string' && isSameSecret(signature.trim().toLowerCase(), signatureOf(body, secret));
 }
