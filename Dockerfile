@@ -4,10 +4,12 @@
 FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
-# Workers replay each other's histories: the same zone on every host (worker/main.ts sets it too).
+# Workers replay each other's histories: the same zone on every host (worker/worker.ts sets it too).
 ENV TZ=UTC
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
+COPY domain ./domain
+COPY platform ./platform
 COPY workflows ./workflows
 COPY activities ./activities
 COPY worker ./worker

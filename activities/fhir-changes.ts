@@ -9,12 +9,12 @@
 import type { MedplumClient } from '@medplum/core';
 import type { Resource, ResourceType } from '@medplum/fhirtypes';
 import { Context } from '@temporalio/activity';
-import { deliverFhirChange, type DeliveryContext } from '../intake/deliver-fhir-change.ts';
-import { episodeDefaultsSchema } from '../intake/episode-defaults.ts';
-import type { IntakeLog } from '../intake/log.ts';
-import { versionKeyOf } from '../intake/references.ts';
-import type { FhirChangeActivities, FhirChangesPoll, FhirChangesPolled, FhirChangesProgress } from '../workflows/polling/activity-contract.ts';
-import { currentCursor, cursorAfter, isUndelivered, polledChange, searchFloor } from '../workflows/polling/cursor.ts';
+import { deliverFhirChange, type DeliveryContext } from './deliver-fhir-change.ts';
+import { episodeDefaultsSchema } from '../domain/episode/episode-defaults.ts';
+import type { ProcessLog } from '../platform/logger.ts';
+import { versionKeyOf } from '../domain/fhir/references.ts';
+import type { FhirChangeActivities, FhirChangesPoll, FhirChangesPolled, FhirChangesProgress } from '../domain/polling/activity-contract.ts';
+import { currentCursor, cursorAfter, isUndelivered, polledChange, searchFloor } from '../domain/polling/cursor.ts';
 
 // Servers cap `_count` at their own maximum (and page on by `next`); fewer pages, fewer sorts of the whole result.
 const PAGE_SIZE = 500;
@@ -75,7 +75,7 @@ function resumedProgress(details: unknown): FhirChangesProgress | undefined {
   return { cursor: progress.cursor, delivered: progress.delivered, skipped: progress.skipped };
 }
 
-function activityLog(context: Context): IntakeLog {
+function activityLog(context: Context): ProcessLog {
   return {
     debug: (message, fields) => context.log.debug(message, fields),
     info: (message, fields) => context.log.info(message, fields),

@@ -3,9 +3,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { createFhirClient } from '../worker/fhir-client.ts';
-import { failureConverter } from '../worker/failure-converter.ts';
-import { parseRetryAfter } from '../worker/fhir-http-error.ts';
+import { createFhirClient } from '../platform/fhir-client.ts';
+import { failureConverter } from '../platform/failure-converter.ts';
+import { parseRetryAfter } from '../platform/fhir-http-error.ts';
 import { classifyFhirError } from './fhir-errors.ts';
 
 let server: Server | undefined;

@@ -7,8 +7,8 @@
  * back to the workflow, which retries it on its own, longer backoff.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import { FhirAnswerNotJson, FhirHttpError, FhirServerUnreachable } from '../worker/fhir-http-error.ts';
-import type { FhirRefusal } from '../workflows/episode/activity-contract.ts';
+import { FhirAnswerNotJson, FhirHttpError, FhirServerUnreachable } from '../platform/fhir-http-error.ts';
+import type { FhirRefusal } from '../domain/episode/activity-contract.ts';
 
 const RETRYABLE_STATUSES = new Set([401, 408, 409, 412, 429]);
 

@@ -5,11 +5,11 @@
  */
 import type { MedplumClient } from '@medplum/core';
 import type { Encounter, QuestionnaireResponse, Task } from '@medplum/fhirtypes';
-import { isFinishedFaceToFace } from '../fhir-profiles/contact-codes.ts';
-import type { EvidenceFound, EvidenceSearch, EvidenceSearchItem } from '../workflows/episode/activity-contract.ts';
+import { isFinishedFaceToFace } from '../domain/fhir/contact-codes.ts';
+import type { EvidenceFound, EvidenceSearch, EvidenceSearchItem } from '../domain/episode/activity-contract.ts';
 import { expectSearchset } from './fhir-answer.ts';
 import { classifyFhirError } from './fhir-errors.ts';
-import { taskIdentifierQuery } from './requirement-task.ts';
+import { taskIdentifierQuery } from '../domain/fhir/requirement-task.ts';
 
 type Found = EvidenceFound[string] | undefined;
 

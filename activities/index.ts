@@ -1,7 +1,7 @@
 /** The activities the worker registers: thin adapters from the workflow's contract to FHIR. */
 import type { MedplumClient } from '@medplum/core';
-import type { EpisodeActivities } from '../workflows/episode/activity-contract.ts';
-import type { FhirChangeActivities } from '../workflows/polling/activity-contract.ts';
+import type { EpisodeActivities } from '../domain/episode/activity-contract.ts';
+import type { FhirChangeActivities } from '../domain/polling/activity-contract.ts';
 import { createFhirChangeActivities } from './fhir-changes.ts';
 import { findEvidenceWith } from './find-evidence.ts';
 import { writeRequirementTaskWith } from './write-requirement-task.ts';

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { MedplumClient } from '@medplum/core';
 import { startFhirServer } from '../fhir-server/server.ts';
 import { startHapiFhirServer } from '../local-stack/hapi-fhir.ts';
-import { createFhirClient } from '../worker/fhir-client.ts';
-import type { RequirementTaskWrite } from '../workflows/episode/activity-contract.ts';
-import type { Requirement } from '../workflows/episode/state.ts';
+import { createFhirClient } from '../platform/fhir-client.ts';
+import type { RequirementTaskWrite } from '../domain/episode/activity-contract.ts';
+import type { Requirement } from '../domain/episode/state.ts';
 import { writeRequirementTaskWith } from './write-requirement-task.ts';
 
 const OPENS_AT = Date.parse('2026-01-15T06:00:00Z');

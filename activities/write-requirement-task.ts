@@ -12,11 +12,11 @@
 import type { MedplumClient } from '@medplum/core';
 import type { Task } from '@medplum/fhirtypes';
 import { ApplicationFailure } from '@temporalio/activity';
-import type { FhirRefusal, RequirementTaskWrite, RequirementTaskWritten } from '../workflows/episode/activity-contract.ts';
+import type { FhirRefusal, RequirementTaskWrite, RequirementTaskWritten } from '../domain/episode/activity-contract.ts';
 import { expectResource } from './fhir-answer.ts';
-import { httpStatusOf } from '../worker/fhir-http-error.ts';
+import { httpStatusOf } from '../platform/fhir-http-error.ts';
 import { classifyFhirError } from './fhir-errors.ts';
-import { buildRequirementTask, MANAGED_TASK_FIELDS, taskIdentifierQuery } from './requirement-task.ts';
+import { buildRequirementTask, MANAGED_TASK_FIELDS, taskIdentifierQuery } from '../domain/fhir/requirement-task.ts';
 
 const MAX_CONFLICTS = 5;
 

@@ -4,7 +4,7 @@
  * `BENCH_CPU_PROF=<dir>` runs the worker and FHIR server processes with `--cpu-prof` into <dir>.
  * See BENCHMARKS.md.
  */
-import { freePort } from '../local-stack/dev-server.ts';
+import { freePort } from '../platform/free-port.ts';
 import { figure, printTable, writeResults, type Figure } from './figures.ts';
 import { measureCatchUp } from './scenarios/catch-up.ts';
 import { measureEventLatency } from './scenarios/event-latency.ts';

@@ -3,8 +3,8 @@
  * native connection) with only `bench/workflows/noop.ts` registered and no activities.
  */
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
-import { loadConfig } from '../worker/config.ts';
-import { createDataConverter, resolveCodecKeys } from '../worker/data-converter.ts';
+import { loadConfig } from '../platform/config.ts';
+import { createDataConverter, resolveCodecKeys } from '../platform/data-converter.ts';
 import { workerSizing } from '../worker/worker.ts';
 
 const config = loadConfig();

@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { figure, printTable, type Figure } from './figures.ts';
 
-type Rules = typeof import('../workflows/rules/index.ts');
+type Rules = typeof import('../domain/rules/index.ts');
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 /** The last commit before the integer calendar arithmetic and the lazy policy schema. */
@@ -59,13 +59,27 @@ registerHooks({
   },
 });
 
-function extractBaseline(rev: string): string {
+/** Where the rules live: today's layout first, then the one before the domain core had its own folder. */
+const RULES_LAYOUTS = [
+  { entry: 'domain/rules/index.ts', paths: ['domain/rules', 'domain/calendar', 'domain/vocabulary.ts'] },
+  { entry: 'workflows/rules/index.ts', paths: ['workflows/rules', 'workflows/vocabulary.ts'] },
+];
+
+function rulesLayoutAt(rev: string): (typeof RULES_LAYOUTS)[number] {
+  const tracked = execFileSync('git', ['-C', repo, 'ls-tree', '-r', '--name-only', rev], { encoding: 'utf8', maxBuffer: 1 << 26 }).split('\n');
+  const layout = RULES_LAYOUTS.find((candidate) => tracked.includes(candidate.entry));
+  if (!layout) throw new Error(`no deadline rules found at ${rev}`);
+  return layout;
+}
+
+function extractBaseline(rev: string): { dir: string; entry: string } {
   const dir = mkdtempSync(join(tmpdir(), 'rules-baseline-'));
-  const archive = execFileSync('git', ['-C', repo, 'archive', rev, 'workflows/rules', 'workflows/vocabulary.ts'], { maxBuffer: 1 << 26 });
+  const layout = rulesLayoutAt(rev);
+  const archive = execFileSync('git', ['-C', repo, 'archive', rev, ...layout.paths], { maxBuffer: 1 << 26 });
   execFileSync('tar', ['-x', '-C', dir], { input: archive });
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'));
-  return dir;
+  return { dir, entry: layout.entry };
 }
 
 // --- the episode starts ---------------------------------------------------------------------------
@@ -126,10 +140,10 @@ async function runRound(side: Side, round: number): Promise<void> {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
-const baselineDir = extractBaseline(baselineRev);
+const { dir: baselineDir, entry: baselineEntry } = extractBaseline(baselineRev);
 try {
-  const old: Side = { name: `baseline ${baselineRev.slice(0, 7)}`, entry: pathToFileURL(join(baselineDir, 'workflows/rules/index.ts')).href, warm: [], fresh: [], freshImport: [], outputs: [] };
-  const now: Side = { name: 'working tree', entry: pathToFileURL(join(repo, 'workflows/rules/index.ts')).href, warm: [], fresh: [], freshImport: [], outputs: [] };
+  const old: Side = { name: `baseline ${baselineRev.slice(0, 7)}`, entry: pathToFileURL(join(baselineDir, baselineEntry)).href, warm: [], fresh: [], freshImport: [], outputs: [] };
+  const now: Side = { name: 'working tree', entry: pathToFileURL(join(repo, RULES_LAYOUTS[0]!.entry)).href, warm: [], fresh: [], freshImport: [], outputs: [] };
   for (let round = 0; round <= rounds; round++) {
     for (const side of round % 2 ? [now, old] : [old, now]) await runRound(side, round);
   }

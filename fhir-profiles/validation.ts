@@ -25,7 +25,7 @@ import type {
   ValueSet,
 } from '@medplum/fhirtypes';
 import { readFileSync, readdirSync } from 'node:fs';
-import { TerminologyIndex, expansionIncludes } from './terminology.ts';
+import { TerminologyIndex, expansionIncludes } from './value-set-expansion.ts';
 
 /** The published package: `package/` holds the conformance resources, `package/examples/` the examples. */
 export const PACKAGE_DIR = new URL('./package/', import.meta.url);

@@ -1,5 +1,5 @@
 /** The one bearer token of the embedded server, compared in constant time. */
-import { isSameSecret } from '../worker/same-secret.ts';
+import { isSameSecret } from '../platform/same-secret.ts';
 
 export type TokenVerdict = 'valid' | 'missing' | 'invalid';
 

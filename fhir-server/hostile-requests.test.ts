@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bundle, OperationOutcome, Patient } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ConfigError } from '../worker/config.ts';
-import { FhirHttpError } from '../worker/fhir-http-error.ts';
-import { createFhirClient } from '../worker/fhir-client.ts';
+import { ConfigError } from '../platform/config.ts';
+import { FhirHttpError } from '../platform/fhir-http-error.ts';
+import { createFhirClient } from '../platform/fhir-client.ts';
 import { startFhirServer } from './server.ts';
 import type { RunningFhirServer } from './server.ts';
 

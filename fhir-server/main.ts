@@ -3,7 +3,7 @@
  * From the shared configuration: FHIR_SERVER_HOST, FHIR_SERVER_PORT, FHIR_SERVER_HOSTNAMES,
  * FHIR_SERVER_TOKEN (required beyond loopback), FHIR_DATA_DIR.
  */
-import { ConfigError, loadConfig } from '../worker/config.ts';
+import { ConfigError, loadConfig } from '../platform/config.ts';
 import { startFhirServer } from './server.ts';
 
 try {

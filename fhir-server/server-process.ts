@@ -1,7 +1,7 @@
 /** Tests' way to run the embedded FHIR server as its own process, as `npm start` does (`main.ts`). */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '../local-stack/dev-server.ts';
+import { freePort } from '../platform/free-port.ts';
 
 export interface FhirServerProcess {
   port: number;

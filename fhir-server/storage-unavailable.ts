@@ -5,7 +5,7 @@
  */
 import { OperationOutcomeError } from '@medplum/core';
 import type { OperationOutcome } from '@medplum/fhirtypes';
-import { CANONICAL_BASE } from '../workflows/vocabulary.ts';
+import { CANONICAL_BASE } from '../domain/vocabulary.ts';
 
 const STORAGE_UNAVAILABLE_ID = 'storage-unavailable';
 /** Carries the Retry-After interval in the outcome itself, so the HTTP layer needs nothing else. */

@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { isSameSecret } from '../worker/same-secret.ts';
+import { isSameSecret } from '../platform/same-secret.ts';
 
 /** Hex HMAC-SHA256 of the body, as Medplum signs rest-hook notifications. */
 export function signatureOf(body: Buffer | string, secret: string): string {

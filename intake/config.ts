@@ -1,12 +1,12 @@
 /**
  * The intake's configuration: the worker's (Temporal, FHIR, agency policy, log level; see
- * worker/config.ts) plus the variables below, parsed by one zod schema. A bad value stops start-up
+ * platform/config.ts) plus the variables below, parsed by one zod schema. A bad value stops start-up
  * with one line naming the variable, never a secret.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError, type Config, loadConfig } from '../worker/config.ts';
-import { episodeDefaultsSchema, type EpisodeDefaults } from './episode-defaults.ts';
+import { ConfigError, type Config, loadConfig } from '../platform/config.ts';
+import { episodeDefaultsSchema, type EpisodeDefaults } from '../domain/episode/episode-defaults.ts';
 import { DEFAULT_MAX_BODY_BYTES } from './http-server.ts';
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port');

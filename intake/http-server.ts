@@ -16,10 +16,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { OperationOutcome, Resource } from '@medplum/fhirtypes';
 import { isAuthenticated } from './authenticate.ts';
-import { type DeliveryContext, DeliveryUnavailable, deliverFhirChange } from './deliver-fhir-change.ts';
+import { type DeliveryContext, DeliveryUnavailable, deliverFhirChange } from '../activities/deliver-fhir-change.ts';
 import { isChannel, type Notification, NotificationRejected, parseNotification } from './notification.ts';
-import { recordSkippedChange } from './skipped-changes.ts';
-import { isGone } from '../worker/fhir-http-error.ts';
+import { recordSkippedChange } from '../activities/skipped-changes.ts';
+import { isGone } from '../platform/fhir-http-error.ts';
 
 export interface IntakeServerOptions {
   delivery: DeliveryContext;

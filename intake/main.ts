@@ -6,17 +6,17 @@
 import { Client, Connection } from '@temporalio/client';
 import type { MetricMeter } from '@temporalio/common';
 import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
-import { ConfigError } from '../worker/config.ts';
-import { createDataConverter, resolveCodecKeys } from '../worker/data-converter.ts';
-import { createFhirClient } from '../worker/fhir-client.ts';
+import { ConfigError } from '../platform/config.ts';
+import { createDataConverter, resolveCodecKeys } from '../platform/data-converter.ts';
+import { createFhirClient } from '../platform/fhir-client.ts';
 import { loadIntakeConfig, type IntakeConfig } from './config.ts';
-import { WATCHED_TYPES } from './fhir-change-mapping.ts';
+import { WATCHED_TYPES } from '../domain/fhir/change-mapping.ts';
 import { startIntakeServer } from './http-server.ts';
 import { requireEpisodeDefaultsOnFhir } from './require-episode-defaults.ts';
-import { createIntakeLog } from './log.ts';
+import { createProcessLog } from '../platform/logger.ts';
 import { ensurePolling, requestPoll } from './polling.ts';
-import { temporalConnectionOptions } from '../worker/temporal-connection.ts';
-import { createJsonLogger } from '../worker/logger.ts';
+import { temporalConnectionOptions } from '../platform/temporal-connection.ts';
+import { createJsonLogger } from '../platform/logger.ts';
 
 async function main(): Promise<void> {
   let config: IntakeConfig;
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const log = createIntakeLog(config.base.logLevel);
+  const log = createProcessLog(config.base.logLevel);
   const fhir = createFhirClient(config.base.fhir);
   try {
     if ((await requireEpisodeDefaultsOnFhir(fhir, config.episodeDefaults)) === 'unchecked') log.warn('FHIR server did not answer: INTAKE_SUPERVISOR and INTAKE_AGENCY unchecked');

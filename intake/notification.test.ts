@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { V3_ACT_CODE } from '../fhir-profiles/canonical.ts';
 import { NotificationRejected, parseNotification, type Channel } from './notification.ts';
-import { CARE_SUBSCRIPTION_TOPIC } from './subscription-topic.ts';
+import { CARE_SUBSCRIPTION_TOPIC } from '../domain/fhir/subscription-topic.ts';
 
 const encounter = {
   resourceType: 'Encounter',

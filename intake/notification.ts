@@ -10,10 +10,10 @@
  */
 import type { Bundle, OperationOutcome, OperationOutcomeIssue, Parameters, ParametersParameter, Resource } from '@medplum/fhirtypes';
 import { validateFhirResource } from '../fhir-profiles/validation.ts';
-import { isWatchedType, type WatchedType } from './fhir-change-mapping.ts';
+import { isWatchedType, type WatchedType } from '../domain/fhir/change-mapping.ts';
 import { MAX_JSON_NESTING, nestsDeeperThan } from './json-nesting.ts';
-import { relativeReference, versionKeyOf } from './references.ts';
-import { CARE_SUBSCRIPTION_TOPIC } from './subscription-topic.ts';
+import { relativeReference, versionKeyOf } from '../domain/fhir/references.ts';
+import { CARE_SUBSCRIPTION_TOPIC } from '../domain/fhir/subscription-topic.ts';
 import { shapeProblems } from './watched-resource-shape.ts';
 
 /** A changed resource as sent, or only its reference (id-only: the intake reads it). */

@@ -8,20 +8,20 @@
 import { parseArgs } from 'node:util';
 import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { z } from 'zod';
-import { type Config, ConfigError, loadConfig } from '../worker/config.ts';
-import { createDataConverter, resolveCodecKeys } from '../worker/data-converter.ts';
-import { createFhirClient } from '../worker/fhir-client.ts';
-import { episodeWorkflowId, localDateSchema } from '../workflows/episode/input.ts';
+import { type Config, ConfigError, loadConfig } from '../platform/config.ts';
+import { createDataConverter, resolveCodecKeys } from '../platform/data-converter.ts';
+import { createFhirClient } from '../platform/fhir-client.ts';
+import { episodeWorkflowId, localDateSchema } from '../domain/episode/input.ts';
 import { getState, recordEvent, type EpisodeEventInput } from '../workflows/episode/messages.ts';
-import { isOpen } from '../workflows/episode/state.ts';
-import { writeFailureLabel } from '../workflows/episode/write-failure.ts';
+import { isOpen } from '../domain/episode/state.ts';
+import { writeFailureLabel } from '../domain/episode/write-failure.ts';
 import { EpisodeStatus, OverdueCount, SpecialistId } from '../workflows/search-attributes.ts';
 import { parseEpisodeDefaults, parseIntakeSource, withLocalStackDefaults } from './config.ts';
-import { deliverFhirChange, DeliveryUnavailable } from './deliver-fhir-change.ts';
-import type { EpisodeDefaults } from './episode-defaults.ts';
-import { createIntakeLog } from './log.ts';
+import { deliverFhirChange, DeliveryUnavailable } from '../activities/deliver-fhir-change.ts';
+import type { EpisodeDefaults } from '../domain/episode/episode-defaults.ts';
+import { createProcessLog } from '../platform/logger.ts';
 import { requestPollingBackfill } from './polling.ts';
-import { temporalConnectionOptions } from '../worker/temporal-connection.ts';
+import { temporalConnectionOptions } from '../platform/temporal-connection.ts';
 
 const USAGE = `usage: care-episodes <command> [options]
 
@@ -139,7 +139,7 @@ export async function runOperatorCli(argv: string[], io: Io): Promise<number> {
         const [type, id] = reference.split('/') as ['Encounter', string];
         const fhir = createFhirClient(config.fhir);
         const resource = await fhir.readResource(type, id, { cache: 'no-cache' });
-        const log = createIntakeLog('warn', (line) => process.stderr.write(line));
+        const log = createProcessLog('warn', (line) => process.stderr.write(line));
         const result = await deliverFhirChange({ temporal, fhir, taskQueue: config.temporal.taskQueue, defaults: episodeDefaults as EpisodeDefaults, log }, resource);
         io.out(result.outcome === 'delivered' ? `delivered ${result.events} event(s) to ${result.episodeOfCare}` : `skipped: ${result.reason}`);
         return result.outcome === 'delivered' ? 0 : 1;

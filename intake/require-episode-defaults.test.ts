@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startFhirServer, type RunningFhirServer } from '../fhir-server/server.ts';
-import { ConfigError } from '../worker/config.ts';
-import { createFhirClient } from '../worker/fhir-client.ts';
-import { episodeDefaultsSchema } from './episode-defaults.ts';
+import { ConfigError } from '../platform/config.ts';
+import { createFhirClient } from '../platform/fhir-client.ts';
+import { episodeDefaultsSchema } from '../domain/episode/episode-defaults.ts';
 import { ensureLocalStackSupervisor, requireEpisodeDefaultsOnFhir } from './require-episode-defaults.ts';
 
 let server: RunningFhirServer;

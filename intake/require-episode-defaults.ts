@@ -6,9 +6,9 @@
  */
 import type { MedplumClient } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
-import { ConfigError } from '../worker/config.ts';
-import { httpStatusOf, isGone } from '../worker/fhir-http-error.ts';
-import type { EpisodeDefaults } from './episode-defaults.ts';
+import { ConfigError } from '../platform/config.ts';
+import { httpStatusOf, isGone } from '../platform/fhir-http-error.ts';
+import type { EpisodeDefaults } from '../domain/episode/episode-defaults.ts';
 
 export async function requireEpisodeDefaultsOnFhir(fhir: MedplumClient, defaults: EpisodeDefaults): Promise<'resolved' | 'unchecked'> {
   const references: [variable: string, reference: string | undefined][] = [

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { Subscription } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startFhirServer, type RunningFhirServer } from '../fhir-server/server.ts';
-import { createFhirClient } from '../worker/fhir-client.ts';
+import { createFhirClient } from '../platform/fhir-client.ts';
 import { describeOutcome, type SetupOutcome, setUpSubscriptions } from './setup-subscriptions.ts';
-import { desiredSubscriptions } from './subscriptions.ts';
+import { desiredSubscriptions } from '../domain/fhir/subscriptions.ts';
 
 let server: RunningFhirServer;
 beforeAll(async () => {

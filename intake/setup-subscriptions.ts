@@ -9,11 +9,11 @@
 import { parseArgs } from 'node:util';
 import { type MedplumClient, normalizeErrorString } from '@medplum/core';
 import type { Subscription } from '@medplum/fhirtypes';
-import { ConfigError } from '../worker/config.ts';
-import { createFhirClient } from '../worker/fhir-client.ts';
-import { httpStatusOf } from '../worker/fhir-http-error.ts';
+import { ConfigError } from '../platform/config.ts';
+import { createFhirClient } from '../platform/fhir-client.ts';
+import { httpStatusOf } from '../platform/fhir-http-error.ts';
 import { loadIntakeConfig } from './config.ts';
-import { desiredSubscriptions, isSameSubscription, type SubscriptionMode } from './subscriptions.ts';
+import { desiredSubscriptions, isSameSubscription, type SubscriptionMode } from '../domain/fhir/subscriptions.ts';
 
 interface SubscriptionTarget {
   /** The resource type its criteria watch (the topic's URL for a Backport Subscription). */

@@ -11,10 +11,9 @@ import { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CARE_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
-import { freePort } from './tool-support.ts';
+import { freePort } from '../platform/free-port.ts';
 import { ensureTemporalCli } from './tools.ts';
 
-export { freePort };
 
 export interface DevServerOptions {
   ip?: string;

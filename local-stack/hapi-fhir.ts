@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { delimiter, dirname, join, relative } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { findOnPath, freePort, printProgress, run, TOOLS_DIR } from './tool-support.ts';
+import { freePort } from '../platform/free-port.ts';
+import { findOnPath, printProgress, run, TOOLS_DIR } from './tool-support.ts';
 import type { Progress } from './tool-support.ts';
 
 const SOURCE_DIR = join(import.meta.dirname, 'hapi-fhir');

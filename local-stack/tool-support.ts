@@ -1,7 +1,6 @@
 /** What the builders of `.tools/` share: where tools go, finding commands, running a build. */
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { createServer } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
@@ -43,16 +42,5 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv, onL
     child.on('close', (code) =>
       code === 0 ? resolvePromise() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${tail}`)),
     );
-  });
-}
-
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
   });
 }

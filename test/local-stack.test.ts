@@ -16,12 +16,12 @@ import { startFhirServer } from '../fhir-server/server.ts';
 import type { RunningFhirServer } from '../fhir-server/server.ts';
 import { startTemporalDevServer } from '../local-stack/dev-server.ts';
 import type { RunningDevServer } from '../local-stack/dev-server.ts';
-import { createFhirClient } from '../worker/fhir-client.ts';
+import { createFhirClient } from '../platform/fhir-client.ts';
 import { bundleCareWorkflows, createCareWorker } from '../worker/worker.ts';
-import { episodeWorkflowId } from '../workflows/episode/input.ts';
-import type { EpisodeInput } from '../workflows/episode/input.ts';
-import { localDateOf } from '../workflows/rules/index.ts';
-import { TASK_IDENTIFIER_SYSTEM } from '../workflows/vocabulary.ts';
+import { episodeWorkflowId } from '../domain/episode/input.ts';
+import type { EpisodeInput } from '../domain/episode/input.ts';
+import { localDateOf } from '../domain/rules/index.ts';
+import { TASK_IDENTIFIER_SYSTEM } from '../domain/vocabulary.ts';
 
 const TASK_QUEUE = 'care-episodes';
 const TIME_ZONE = 'America/Chicago';

@@ -20,12 +20,12 @@ import { startTemporalDevServer, type RunningDevServer } from '../local-stack/de
 import type { clientEpisode } from '../workflows/episode/client-episode.ts';
 import { episodeEvent, getState } from '../workflows/episode/messages.ts';
 import { episodeStartOptions } from '../workflows/episode/start-options.ts';
-import { localDateOf } from '../workflows/rules/index.ts';
+import { localDateOf } from '../domain/rules/index.ts';
 import { startCodecServer } from './codec-server.ts';
-import { createDataConverter } from './data-converter.ts';
-import { createFhirClient } from './fhir-client.ts';
-import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, METADATA_KEY_ID } from './payload-codec.ts';
-import type { CodecKeyring } from './payload-codec.ts';
+import { createDataConverter } from '../platform/data-converter.ts';
+import { createFhirClient } from '../platform/fhir-client.ts';
+import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, METADATA_KEY_ID } from '../platform/payload-codec.ts';
+import type { CodecKeyring } from '../platform/payload-codec.ts';
 import { bundleCareWorkflows, createCareWorker } from './worker.ts';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;

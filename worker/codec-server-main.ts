@@ -5,9 +5,9 @@
  * (`TEMPORAL_CODEC_ENDPOINT` of the ui-server image). `npm start` runs it in-process instead.
  */
 import { startCodecServer } from './codec-server.ts';
-import { ConfigError, loadConfig } from './config.ts';
-import { resolveCodecKeys } from './data-converter.ts';
-import { AesGcmPayloadCodec } from './payload-codec.ts';
+import { ConfigError, loadConfig } from '../platform/config.ts';
+import { resolveCodecKeys } from '../platform/data-converter.ts';
+import { AesGcmPayloadCodec } from '../platform/payload-codec.ts';
 
 try {
   const config = loadConfig();

@@ -4,9 +4,9 @@ import type { Payload } from '@temporalio/common';
 import { encodeErrorToFailure, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startCodecServer } from './codec-server.ts';
-import { createDataConverter } from './data-converter.ts';
+import { createDataConverter } from '../platform/data-converter.ts';
 import type { RunningCodecServer } from './codec-server.ts';
-import { AesGcmPayloadCodec } from './payload-codec.ts';
+import { AesGcmPayloadCodec } from '../platform/payload-codec.ts';
 
 const UI_ORIGIN = 'http://127.0.0.1:8233';
 const MARKER = 'codec-server-phi-marker';

@@ -16,7 +16,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
-import { isLoopbackHost } from './codec-keys.ts';
+import { isLoopbackHost } from '../platform/codec-keys.ts';
 
 export interface CodecServerOptions {
   codec: PayloadCodec;

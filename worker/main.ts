@@ -3,12 +3,12 @@
  * stops gracefully on SIGINT/SIGTERM, letting running activities finish.
  */
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
-import { ConfigError, loadConfig } from './config.ts';
-import { createDataConverter, resolveCodecKeys } from './data-converter.ts';
-import type { Config } from './config.ts';
-import { createFhirClient } from './fhir-client.ts';
-import { createJsonLogger } from './logger.ts';
-import { temporalConnectionOptions } from './temporal-connection.ts';
+import { ConfigError, loadConfig } from '../platform/config.ts';
+import { createDataConverter, resolveCodecKeys } from '../platform/data-converter.ts';
+import type { Config } from '../platform/config.ts';
+import { createFhirClient } from '../platform/fhir-client.ts';
+import { createJsonLogger } from '../platform/logger.ts';
+import { temporalConnectionOptions } from '../platform/temporal-connection.ts';
 import { createCareWorker } from './worker.ts';
 
 async function main(): Promise<void> {

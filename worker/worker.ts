@@ -9,8 +9,8 @@ import type { DataConverter } from '@temporalio/common';
 import { Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type { Logger, NativeConnection, WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
-import { DEFAULT_WORKER_TUNING, type WorkerTuning } from './config.ts';
-import { FAILURE_CONVERTER_PATH } from './data-converter.ts';
+import { DEFAULT_WORKER_TUNING, type WorkerTuning } from '../platform/config.ts';
+import { FAILURE_CONVERTER_PATH } from '../platform/data-converter.ts';
 
 export const WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
 

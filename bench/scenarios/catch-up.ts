@@ -15,7 +15,7 @@ import { faceToFace, inParallel, todayInAgency } from '../stack/episodes.ts';
 import { noopWorkflowTasks, tasksWritten, waitUntil } from '../stack/metrics.ts';
 import type { StartContext } from './start-throughput.ts';
 import { episodeEvent } from '../../workflows/episode/messages.ts';
-import { episodeWorkflowId } from '../../workflows/episode/input.ts';
+import { episodeWorkflowId } from '../../domain/episode/input.ts';
 import { poke } from '../workflows/noop.ts';
 
 export interface CatchUpContext extends StartContext {

@@ -10,8 +10,8 @@ import { figure, percentile, type Figure } from '../figures.ts';
 import type { DevStack } from '../stack/dev-stack.ts';
 import { faceToFace, todayInAgency } from '../stack/episodes.ts';
 import { recordEvent } from '../../workflows/episode/messages.ts';
-import { episodeWorkflowId } from '../../workflows/episode/input.ts';
-import { TASK_IDENTIFIER_SYSTEM } from '../../workflows/vocabulary.ts';
+import { episodeWorkflowId } from '../../domain/episode/input.ts';
+import { TASK_IDENTIFIER_SYSTEM } from '../../domain/vocabulary.ts';
 import { ping } from '../workflows/noop.ts';
 
 const READ_INTERVAL_MS = 25;

@@ -7,10 +7,10 @@ import type { temporal } from '@temporalio/proto';
 import { figure, type Figure } from '../figures.ts';
 import { startEpisode, syntheticEpisode } from '../stack/episodes.ts';
 import type { TimeSkippingStack } from '../stack/time-skipping-stack.ts';
-import { episodeWorkflowId } from '../../workflows/episode/input.ts';
+import { episodeWorkflowId } from '../../domain/episode/input.ts';
 import { getState, recordEvent } from '../../workflows/episode/messages.ts';
-import { OPEN_STAGES } from '../../workflows/episode/state.ts';
-import { localDateOf, startOfLocalDay } from '../../workflows/rules/index.ts';
+import { OPEN_STAGES } from '../../domain/episode/state.ts';
+import { localDateOf, startOfLocalDay } from '../../domain/rules/index.ts';
 
 const DAY_MS = 86_400_000;
 const ZONE = 'America/Chicago';

@@ -3,7 +3,7 @@
  * FHIR server (`fhir-server/main.ts`) and, for floors, the no-op worker of `bench/`. Each is
  * configured only through its environment, as in production.
  */
-import { freePort } from '../../local-stack/dev-server.ts';
+import { freePort } from '../../platform/free-port.ts';
 import { startNodeProcess, type NodeProcess } from './node-process.ts';
 
 export interface WorkerProcessOptions {

@@ -1,8 +1,8 @@
 /** A throw-away payload key for one run, shared by the worker processes and the clients. */
 import { randomBytes } from 'node:crypto';
 import type { DataConverter } from '@temporalio/common';
-import { codecKeyring, parseCodecKeys } from '../../worker/codec-keys.ts';
-import { createDataConverter } from '../../worker/data-converter.ts';
+import { codecKeyring, parseCodecKeys } from '../../platform/codec-keys.ts';
+import { createDataConverter } from '../../platform/data-converter.ts';
 
 export interface RunCodec {
   /** The `CODEC_KEYS` value for child processes. */

@@ -3,7 +3,7 @@
  * The fault tests' counts (expected, found, duplicates) come from here.
  */
 import type { Bundle, Task } from '@medplum/fhirtypes';
-import { TASK_IDENTIFIER_SYSTEM, TASK_STATUS_SYSTEM } from '../../workflows/vocabulary.ts';
+import { TASK_IDENTIFIER_SYSTEM, TASK_STATUS_SYSTEM } from '../../domain/vocabulary.ts';
 
 export interface TaskSummary {
   id: string;

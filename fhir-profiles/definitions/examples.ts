@@ -23,7 +23,7 @@ import {
   WORKER_SOURCE,
   type RequirementCode,
   type TaskStatusCode,
-} from '../../workflows/vocabulary.ts';
+} from '../../domain/vocabulary.ts';
 import {
   CARE_PLAN_PROFILE,
   CONTACT_ENCOUNTER_PROFILE,
@@ -31,7 +31,7 @@ import {
   HOSPITAL_STAY_PROFILE,
   V3_ACT_CODE,
 } from '../canonical.ts';
-import { contactKindCoding } from '../contact-codes.ts';
+import { contactKindCoding } from '../../domain/fhir/contact-codes.ts';
 import * as q from './questionnaires.ts';
 import { requirementCodeSystem, taskStatusCodeSystem } from './terminology.ts';
 

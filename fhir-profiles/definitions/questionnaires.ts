@@ -3,7 +3,7 @@
  * contract (responses and reports key on them): never reuse or renumber one; add new ones.
  */
 import type { Coding, Questionnaire, QuestionnaireItem, QuestionnaireItemAnswerOption } from '@medplum/fhirtypes';
-import { QUESTIONNAIRE_FOR_REQUIREMENT, type RequirementCode } from '../../workflows/vocabulary.ts';
+import { QUESTIONNAIRE_FOR_REQUIREMENT, type RequirementCode } from '../../domain/vocabulary.ts';
 import { canonicalHeader } from './terminology.ts';
 
 type ItemOptions = Partial<Pick<QuestionnaireItem, 'required' | 'repeats' | 'readOnly'>>;

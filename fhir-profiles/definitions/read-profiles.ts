@@ -2,7 +2,7 @@
  * Profiles of what the workflows read: the program episode, the treatment plan, contacts and
  * hospital stays. They say which elements carry which event, so an EHR can map its own data.
  */
-import { CONTACT_KIND_SYSTEM } from '../../workflows/vocabulary.ts';
+import { CONTACT_KIND_SYSTEM } from '../../domain/vocabulary.ts';
 import {
 
   CONTACT_CLASS_VALUE_SET,

@@ -11,7 +11,7 @@ import {
   REQUIREMENT_VALUE_SET,
   TASK_IDENTIFIER_SYSTEM,
   TASK_STATUS_SYSTEM,
-} from '../../workflows/vocabulary.ts';
+} from '../../domain/vocabulary.ts';
 import { CARE_TEAM_ROLE_VALUE_SET, TASK_STATE_VALUE_SET, TASK_STATUS_VALUE_SET } from '../canonical.ts';
 import { element, invariant, profile, referenceTo, required } from './structure.ts';
 

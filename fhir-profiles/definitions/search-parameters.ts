@@ -4,7 +4,7 @@
  * `due-date`, other servers (HAPI FHIR, vendor EHRs) with this one once it is loaded.
  */
 import type { SearchParameter } from '@medplum/fhirtypes';
-import { CANONICAL_BASE } from '../../workflows/vocabulary.ts';
+import { CANONICAL_BASE } from '../../domain/vocabulary.ts';
 import { PACKAGE_VERSION } from '../canonical.ts';
 
 export const taskDueDate: SearchParameter & { id: string } = {

@@ -16,7 +16,7 @@ import {
   type ContactKind,
   type RequirementCode,
   type TaskStatusCode,
-} from '../../workflows/vocabulary.ts';
+} from '../../domain/vocabulary.ts';
 import {
   CARE_TEAM_ROLE_VALUE_SET,
   CONTACT_CLASS_VALUE_SET,

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { getState } from '../../workflows/episode/messages.ts';
-import { isPending } from '../../workflows/episode/state.ts';
+import { isPending } from '../../domain/episode/state.ts';
 import { faceToFace as contact, episodeInput, historyLengths, individualNote as note, localNoon, send, skipTo, startEpisode, startStack, type Stack, taskRows } from './harness.ts';
 
 let stack: Stack;

@@ -12,10 +12,10 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { episodeEvent, getState, type EpisodeEventInput } from '../../workflows/episode/messages.ts';
 import { episodeStartOptions } from '../../workflows/episode/start-options.ts';
 import type { clientEpisode } from '../../workflows/index.ts';
-import { startDeadlines } from '../../workflows/episode/reconcile.ts';
-import { initialState } from '../../workflows/episode/state.ts';
-import { episodeInputSchema } from '../../workflows/episode/input.ts';
-import { WORKER_SOURCE } from '../../workflows/vocabulary.ts';
+import { startDeadlines } from '../../domain/episode/reconcile.ts';
+import { initialState } from '../../domain/episode/state.ts';
+import { episodeInputSchema } from '../../domain/episode/input.ts';
+import { WORKER_SOURCE } from '../../domain/vocabulary.ts';
 import { episodeInput, episodeTasks, localNoon, send, skipTo, startStack, type Stack, TASK_QUEUE, taskRows, taskWrites, recordFixture } from './harness.ts';
 
 let stack: Stack;

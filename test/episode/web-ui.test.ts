@@ -12,7 +12,7 @@ import { chromium } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { startFhirServer } from '../../fhir-server/server.ts';
 import { startTemporalDevServer } from '../../local-stack/dev-server.ts';
-import { createFhirClient } from '../../worker/fhir-client.ts';
+import { createFhirClient } from '../../platform/fhir-client.ts';
 import { createCareWorker } from '../../worker/worker.ts';
 import { getState } from '../../workflows/episode/messages.ts';
 import { episodeStartOptions } from '../../workflows/episode/start-options.ts';

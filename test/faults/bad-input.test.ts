@@ -3,12 +3,12 @@
  * worker process refuses to start, naming the variable), the HTTP intake, signals and updates of
  * an episode, a start input. (FHIR answers that are not FHIR: lying-fhir.fault.ts.)
  */
-import { createFhirClient } from '../../worker/fhir-client.ts';
+import { createFhirClient } from '../../platform/fhir-client.ts';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { episodeDefaultsSchema } from '../../intake/episode-defaults.ts';
+import { episodeDefaultsSchema } from '../../domain/episode/episode-defaults.ts';
 import { startIntakeServer, type RunningIntakeServer } from '../../intake/http-server.ts';
-import { silentLog } from '../../intake/log.ts';
+import { silentLog } from '../../platform/logger.ts';
 import { episodeEvent, getState, recordEvent } from '../../workflows/episode/messages.ts';
 import { startDevStack, type DevStack } from '../../bench/stack/dev-stack.ts';
 import { faceToFace, startEpisode, syntheticEpisode, todayInAgency } from '../../bench/stack/episodes.ts';

@@ -3,7 +3,7 @@
  * them, through both the signal and the update): no Task is duplicated, and the episode ends with
  * the same Tasks as an episode that got every event once, in order, but for one documented rule: a
  * hospital stay whose release arrives before its admission counts as "reported only once it had
- * ended", whose weekly HOSPITAL-CONTACT Task is never written (workflows/episode/apply-event.ts).
+ * ended", whose weekly HOSPITAL-CONTACT Task is never written (domain/episode/apply-event.ts).
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startDevStack, type DevStack } from '../../bench/stack/dev-stack.ts';

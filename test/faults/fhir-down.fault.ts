@@ -8,9 +8,9 @@ import { inParallel, startEpisode, syntheticEpisode } from '../../bench/stack/ep
 import { tallyTasks, waitForTasks } from '../../bench/stack/fhir-tasks.ts';
 import type { NodeProcess } from '../../bench/stack/node-process.ts';
 import { startTimeSkippingStack, type TimeSkippingStack } from '../../bench/stack/time-skipping-stack.ts';
-import { episodeWorkflowId } from '../../workflows/episode/input.ts';
+import { episodeWorkflowId } from '../../domain/episode/input.ts';
 import { getState } from '../../workflows/episode/messages.ts';
-import { localDateOf } from '../../workflows/rules/index.ts';
+import { localDateOf } from '../../domain/rules/index.ts';
 import { reportTally } from './report.ts';
 
 const QUEUE = 'faults-fhir-down';

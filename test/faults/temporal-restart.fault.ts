@@ -10,7 +10,7 @@ import { faceToFace, inParallel, startEpisode, syntheticEpisode, todayInAgency }
 import { tallyTasks, waitForTasks } from '../../bench/stack/fhir-tasks.ts';
 import type { NodeProcess } from '../../bench/stack/node-process.ts';
 import { ensurePolling } from '../../intake/polling.ts';
-import { episodeWorkflowId } from '../../workflows/episode/input.ts';
+import { episodeWorkflowId } from '../../domain/episode/input.ts';
 import { episodeEvent, getState } from '../../workflows/episode/messages.ts';
 import { getPollingState } from '../../workflows/polling/fhir-polling.ts';
 import { reportTally } from './report.ts';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Resource } from '@medplum/fhirtypes';
 import { signatureOf } from '../../intake/authenticate.ts';
-import { CARE_SUBSCRIPTION_TOPIC } from '../../intake/subscription-topic.ts';
+import { CARE_SUBSCRIPTION_TOPIC } from '../../domain/fhir/subscription-topic.ts';
 
 export async function writeAsEhr<T extends Resource>(fhirBaseUrl: string, resource: T): Promise<T> {
   const url = resource.id ? `${fhirBaseUrl}/${resource.resourceType}/${resource.id}` : `${fhirBaseUrl}/${resource.resourceType}`;

@@ -14,12 +14,12 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { V3_ACT_CODE } from '../../fhir-profiles/canonical.ts';
 import { startFhirServer, type RunningFhirServer } from '../../fhir-server/server.ts';
 import { signatureOf } from '../../intake/authenticate.ts';
-import { episodeDefaultsSchema } from '../../intake/episode-defaults.ts';
+import { episodeDefaultsSchema } from '../../domain/episode/episode-defaults.ts';
 import { startIntakeServer, type RunningIntakeServer } from '../../intake/http-server.ts';
-import { silentLog } from '../../intake/log.ts';
+import { silentLog } from '../../platform/logger.ts';
 import { startTemporalDevServer, type RunningDevServer } from '../../local-stack/dev-server.ts';
-import { createFhirClient } from '../../worker/fhir-client.ts';
-import { episodeWorkflowId } from '../../workflows/episode/input.ts';
+import { createFhirClient } from '../../platform/fhir-client.ts';
+import { episodeWorkflowId } from '../../domain/episode/input.ts';
 import { backportBundle, notifyAsMedplum, post, type Sent } from './fhir-sender.ts';
 import { openRawRequest } from './raw-http.ts';
 

@@ -13,13 +13,13 @@ import { parseEpisodeDefaults, parseIntakeSource } from '../../intake/config.ts'
 import { ensurePolling } from '../../intake/polling.ts';
 import { exitCodeOf, runOperatorCli } from '../../intake/operator-cli.ts';
 import { startTemporalDevServer, type RunningDevServer } from '../../local-stack/dev-server.ts';
-import { type Config, parseConfig } from '../../worker/config.ts';
-import { createDataConverter, resolveCodecKeys } from '../../worker/data-converter.ts';
-import { createFhirClient } from '../../worker/fhir-client.ts';
+import { type Config, parseConfig } from '../../platform/config.ts';
+import { createDataConverter, resolveCodecKeys } from '../../platform/data-converter.ts';
+import { createFhirClient } from '../../platform/fhir-client.ts';
 import { createCareWorker } from '../../worker/worker.ts';
-import { episodeWorkflowId } from '../../workflows/episode/input.ts';
+import { episodeWorkflowId } from '../../domain/episode/input.ts';
 import { getPollingState } from '../../workflows/polling/fhir-polling.ts';
-import { localDateOf } from '../../workflows/rules/index.ts';
+import { localDateOf } from '../../domain/rules/index.ts';
 import { writeAsEhr } from './fhir-sender.ts';
 
 const TASK_QUEUE = 'care-episodes-cli';

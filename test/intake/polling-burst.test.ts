@@ -15,10 +15,10 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createFhirChangeActivities, type DeliverChange } from '../../activities/fhir-changes.ts';
 import { V3_ACT_CODE } from '../../fhir-profiles/canonical.ts';
 import { startFhirServer, type RunningFhirServer } from '../../fhir-server/server.ts';
-import { deliverFhirChange } from '../../intake/deliver-fhir-change.ts';
+import { deliverFhirChange } from '../../activities/deliver-fhir-change.ts';
 import { ensurePolling, requestPoll } from '../../intake/polling.ts';
 import { startTemporalDevServer, type RunningDevServer } from '../../local-stack/dev-server.ts';
-import { createFhirClient } from '../../worker/fhir-client.ts';
+import { createFhirClient } from '../../platform/fhir-client.ts';
 import { bundleCareWorkflowsApart } from '../../worker/worker.ts';
 import { getPollingState } from '../../workflows/polling/fhir-polling.ts';
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../local-stack/dev-server.ts';
+import { freePort } from '../../platform/free-port.ts';
 import { PROJECT_ROOT } from '../../local-stack/tools.ts';
 
 export interface LocalStackProcess {

@@ -19,21 +19,21 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { EpisodeActivities, EvidenceFound, EvidenceSearch, RequirementTaskWrite, RequirementTaskWritten } from './activity-contract.ts';
-import { applyEvent, isDuplicate, isOlderThanApplied } from './apply-event.ts';
-import { carryOver } from './carry-over.ts';
-import { escalationClosedMeanwhile } from './requirements.ts';
-import { BEHAVIOUR_PATCHES, type EpisodeBehaviour } from './behaviour.ts';
-import { type EpisodeEvent, parseEpisodeEvent } from './events.ts';
-import { type EpisodeConfig, type EpisodeInput, episodeInputSchema } from './input.ts';
+import type { EpisodeActivities, EvidenceFound, EvidenceSearch, RequirementTaskWrite, RequirementTaskWritten } from '../../domain/episode/activity-contract.ts';
+import { applyEvent, isDuplicate, isOlderThanApplied } from '../../domain/episode/apply-event.ts';
+import { carryOver } from '../../domain/episode/carry-over.ts';
+import { escalationClosedMeanwhile } from '../../domain/episode/requirements.ts';
+import { BEHAVIOUR_PATCHES, type EpisodeBehaviour } from '../../domain/episode/behaviour.ts';
+import { type EpisodeEvent, parseEpisodeEvent } from '../../domain/episode/events.ts';
+import { type EpisodeConfig, type EpisodeInput, episodeInputSchema } from '../../domain/episode/input.ts';
 import { LOCAL_ATTEMPT, locallyFirst } from './local-first.ts';
 import { episodeEvent, type EventReceipt, getState, recordEvent } from './messages.ts';
-import { evidenceSearchFor, reconcile, startDeadlines } from './reconcile.ts';
-import { nextWakeUp, tick } from './schedule.ts';
-import { type EpisodeState, initialState } from './state.ts';
+import { evidenceSearchFor, reconcile, startDeadlines } from '../../domain/episode/reconcile.ts';
+import { nextWakeUp, tick } from '../../domain/episode/schedule.ts';
+import { type EpisodeState, initialState } from '../../domain/episode/state.ts';
 import { currentDetailsOf, searchAttributesOf } from './view.ts';
 import { wakeUpTimers } from './wake-up-timer.ts';
-import { answerLabel, awaitsWriteRetry, failedWrites, refusalOfFailedCall, withoutWriteFailure, withWriteFailure, writeRetryDelayMs } from './write-failure.ts';
+import { answerLabel, awaitsWriteRetry, failedWrites, refusalOfFailedCall, withoutWriteFailure, withWriteFailure, writeRetryDelayMs } from '../../domain/episode/write-failure.ts';
 
 const { writeRequirementTask, findEvidence } = proxyActivities<EpisodeActivities>({
   startToCloseTimeout: '1 minute',

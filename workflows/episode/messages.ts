@@ -6,8 +6,8 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { z } from 'zod';
-import type { episodeEventSchema } from './events.ts';
-import type { EpisodeState } from './state.ts';
+import type { episodeEventSchema } from '../../domain/episode/events.ts';
+import type { EpisodeState } from '../../domain/episode/state.ts';
 
 export type EpisodeEventInput = z.input<typeof episodeEventSchema>;
 

@@ -5,7 +5,7 @@
  * one-line summary and the search attributes that find it, so every episode looks the same in the
  * Web UI whoever started it. Pure data.
  */
-import { episodeInputSchema, type EpisodeInput, episodeWorkflowId } from './input.ts';
+import { episodeInputSchema, type EpisodeInput, episodeWorkflowId } from '../../domain/episode/input.ts';
 import { startSearchAttributesOf, staticSummaryOf } from './view.ts';
 
 export function episodeStartOptions(input: EpisodeInput, taskQueue: string) {

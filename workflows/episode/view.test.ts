@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { applyEvent } from './apply-event.ts';
-import { episodeConfig, event, noon, startedEpisode, written } from './episode-fixtures.ts';
-import { tick } from './schedule.ts';
+import { applyEvent } from '../../domain/episode/apply-event.ts';
+import { episodeConfig, event, noon, startedEpisode, written } from '../../domain/episode/episode-fixtures.ts';
+import { tick } from '../../domain/episode/schedule.ts';
 import { currentDetailsOf, searchAttributesOf, startSearchAttributesOf, staticSummaryOf } from './view.ts';
 
 const attributes = (pairs: { key: { name: string }; value: unknown }[]) => Object.fromEntries(pairs.map(({ key, value }) => [key.name, value]));

@@ -15,9 +15,9 @@ import {
   SpecialistId,
   SupervisorId,
 } from '../search-attributes.ts';
-import { idOf, type EpisodeConfig } from './input.ts';
-import { type EpisodeState, isOpen, type Requirement } from './state.ts';
-import { failedWrites, writeFailureLabel } from './write-failure.ts';
+import { idOf, type EpisodeConfig } from '../../domain/episode/input.ts';
+import { type EpisodeState, isOpen, type Requirement } from '../../domain/episode/state.ts';
+import { failedWrites, writeFailureLabel } from '../../domain/episode/write-failure.ts';
 
 /** The list view's one line, e.g. `Patient/p1 · EpisodeOfCare/e1 · admitted 2026-01-15`. */
 export function staticSummaryOf(config: EpisodeConfig): string {

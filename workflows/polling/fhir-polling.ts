@@ -10,10 +10,10 @@
  * whose EpisodeOfCare ended before that day.
  */
 import { condition, continueAsNew, defineQuery, defineSignal, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import { type EpisodeDefaultsInput, episodeDefaultsSchema } from '../../intake/episode-defaults.ts';
-import { isLocalDate, startOfLocalDay } from '../rules/index.ts';
-import type { FhirChangeActivities, FhirChangesPolled } from './activity-contract.ts';
-import { type ChangeCursor, currentCursor, cursorFrom, type StoredChangeCursor } from './cursor.ts';
+import { type EpisodeDefaultsInput, episodeDefaultsSchema } from '../../domain/episode/episode-defaults.ts';
+import { isLocalDate, startOfLocalDay } from '../../domain/rules/index.ts';
+import type { FhirChangeActivities, FhirChangesPolled } from '../../domain/polling/activity-contract.ts';
+import { type ChangeCursor, currentCursor, cursorFrom, type StoredChangeCursor } from '../../domain/polling/cursor.ts';
 
 export interface FhirPollingInput {
   /** A name for the source, part of the workflow id (`fhir-polling-<source>`). */
