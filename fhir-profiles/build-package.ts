@@ -10,7 +10,7 @@ import type { Bundle, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CANONICAL_BASE } from '../domain/vocabulary.ts';
-import { PACKAGE_NAME, PACKAGE_VERSION } from './canonical.ts';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './package-id.ts';
 import { examples } from './definitions/examples.ts';
 import { readProfiles } from './definitions/read-profiles.ts';
 import { questionnaires } from './definitions/questionnaires.ts';

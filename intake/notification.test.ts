@@ -3,9 +3,9 @@
  * (a 4xx): nothing else escapes it, so no input can become a 500.
  */
 import { describe, expect, test } from 'vitest';
-import { V3_ACT_CODE } from '../fhir-profiles/canonical.ts';
 import { NotificationRejected, parseNotification, type Channel } from './notification.ts';
 import { CARE_SUBSCRIPTION_TOPIC } from '../domain/fhir/subscription-topic.ts';
+import { V3_ACT_CODE } from '../domain/vocabulary.ts';
 
 const encounter = {
   resourceType: 'Encounter',

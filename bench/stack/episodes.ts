@@ -1,6 +1,6 @@
 /** Synthetic episodes for benchmarks and fault tests: references and dates only, no PHI. */
 import type { Client } from '@temporalio/client';
-import type { EpisodeEventInput } from '../../workflows/episode/messages.ts';
+import type { EpisodeEventInput } from '../../domain/episode/events.ts';
 import type { EpisodeInput } from '../../domain/episode/input.ts';
 import { episodeStartOptions } from '../../workflows/episode/start-options.ts';
 import { localDateOf } from '../../domain/rules/index.ts';

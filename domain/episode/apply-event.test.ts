@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { applyEvent, isOlderThanApplied, sourceOf } from './apply-event.ts';
-import { CURRENT_BEHAVIOUR, type EpisodeBehaviour, LEGACY_BEHAVIOUR } from './behaviour.ts';
+import { ALL_PATCHES, type EpisodePatches, NO_PATCHES } from './patches.ts';
 import { event, type EventFields, noon, startedEpisode, unsyncedKeys, written } from './episode-fixtures.ts';
 import { tick } from './schedule.ts';
 import type { EpisodeState } from './state.ts';
 
-const apply = (state: EpisodeState, fields: EventFields, now: number, behaviour: EpisodeBehaviour = CURRENT_BEHAVIOUR) =>
-  applyEvent(state, event(fields), now, behaviour);
+const apply = (state: EpisodeState, fields: EventFields, now: number, patches: EpisodePatches = ALL_PATCHES) =>
+  applyEvent(state, event(fields), now, patches);
 
 const stages = (state: EpisodeState, code: string) =>
   Object.fromEntries(
@@ -34,7 +34,7 @@ describe('staff-reassigned', () => {
   });
 
   test('histories recorded before the change keep re-owning and re-writing every open Task', () => {
-    const after = apply(regiven(), { type: 'staff-reassigned', role: 'specialist', practitioner: 'Practitioner/specialist-1' }, now, LEGACY_BEHAVIOUR);
+    const after = apply(regiven(), { type: 'staff-reassigned', role: 'specialist', practitioner: 'Practitioner/specialist-1' }, now, NO_PATCHES);
     expect(after.requirements['CIP-INITIAL/1']?.owner).toBe('Practitioner/specialist-1');
     expect(unsyncedKeys(after)).toEqual(['CIP-INITIAL/1']);
   });
@@ -81,8 +81,8 @@ describe('a hospital stay', () => {
 
   test('histories recorded before the change write the open week born cancelled and keep the overdue ones', () => {
     const now = noon('2026-03-25');
-    const admitted = apply(startedEpisode('2026-01-15', now), admission, now, LEGACY_BEHAVIOUR);
-    const after = apply(admitted, release, now, LEGACY_BEHAVIOUR);
+    const admitted = apply(startedEpisode('2026-01-15', now), admission, now, NO_PATCHES);
+    const after = apply(admitted, release, now, NO_PATCHES);
     expect(stages(after, 'HOSPITAL-CONTACT')).toMatchObject({ 'h1/week-1': 'overdue', 'h1/week-4': 'superseded' });
     expect(unsyncedKeys(after)).toContain('HOSPITAL-CONTACT/h1/week-4');
   });

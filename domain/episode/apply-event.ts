@@ -3,7 +3,7 @@
  * A repeated event id changes nothing; events may arrive in any order.
  */
 import { contactNoteDeadline, dischargePlanDeadline, isWaivedByAssessment, localDateOf, postHospitalContactDeadline } from '../rules/index.ts';
-import { CURRENT_BEHAVIOUR, type EpisodeBehaviour } from './behaviour.ts';
+import { ALL_PATCHES, type EpisodePatches } from './patches.ts';
 import { applyContactEvidence, applyDocumentEvidence } from './evidence.ts';
 import type { EpisodeEvent } from './events.ts';
 import { addRequirement, asDeadline, close, meet, pendingOf } from './requirements.ts';
@@ -17,26 +17,26 @@ type Handler<T extends EpisodeEvent['type']> = (
   state: EpisodeState,
   event: Extract<EpisodeEvent, { type: T }>,
   now: number,
-  behaviour: EpisodeBehaviour,
+  patches: EpisodePatches,
 ) => void;
 
 /** A readmission before the post-hospital contact is met closes that requirement; the new stay's weeks take over. */
-function supersedeByReadmission(state: EpisodeState, now: number, behaviour: EpisodeBehaviour): void {
+function supersedeByReadmission(state: EpisodeState, now: number, patches: EpisodePatches): void {
   for (const requirement of pendingOf(state, 'POST-HOSPITAL-CONTACT')) {
     const releasedOn = state.stays[requirement.cycle]?.releasedOn;
     const readmission = Object.entries(state.stays).find(
       ([encounterId, stay]) => encounterId !== requirement.cycle && stay.admittedOn && releasedOn && stay.admittedOn >= releasedOn,
     );
     if (readmission) {
-      close(state, requirement, 'superseded', `Readmitted to hospital (Encounter/${readmission[0]}) before the post-hospital contact`, now, behaviour);
+      close(state, requirement, 'superseded', `Readmitted to hospital (Encounter/${readmission[0]}) before the post-hospital contact`, now, patches);
     }
   }
 }
 
-const hospitalAdmission: Handler<'hospital-admission'> = (state, event, now, behaviour) => {
+const hospitalAdmission: Handler<'hospital-admission'> = (state, event, now, patches) => {
   const stay = (state.stays[event.encounterId] ??= {});
   stay.admittedOn = event.admittedOn;
-  supersedeByReadmission(state, now, behaviour);
+  supersedeByReadmission(state, now, patches);
 };
 
 /**
@@ -44,22 +44,22 @@ const hospitalAdmission: Handler<'hospital-admission'> = (state, event, now, beh
  * real miss. One whose Task was never written (a stay reported only once it had ended) is not
  * written at all: the post-hospital contact takes over.
  */
-function keepsOverdueWeek(week: Requirement, behaviour: EpisodeBehaviour): boolean {
-  return week.stage === 'overdue' && (week.taskId !== undefined || !behaviour.noTaskBornCancelled);
+function keepsOverdueWeek(week: Requirement, patches: EpisodePatches): boolean {
+  return week.stage === 'overdue' && (week.taskId !== undefined || !patches.noTaskBornCancelled);
 }
 
-const hospitalRelease: Handler<'hospital-release'> = (state, event, now, behaviour) => {
+const hospitalRelease: Handler<'hospital-release'> = (state, event, now, patches) => {
   const stay = (state.stays[event.encounterId] ??= {});
   stay.releasedOn = event.releasedOn;
   for (const week of pendingOf(state, 'HOSPITAL-CONTACT')) {
-    if (week.focus === `Encounter/${event.encounterId}` && !keepsOverdueWeek(week, behaviour)) {
-      close(state, week, 'superseded', `Released from hospital on ${event.releasedOn}`, now, behaviour);
+    if (week.focus === `Encounter/${event.encounterId}` && !keepsOverdueWeek(week, patches)) {
+      close(state, week, 'superseded', `Released from hospital on ${event.releasedOn}`, now, patches);
     }
   }
   if (state.status !== 'active') return;
   const deadline = postHospitalContactDeadline({ encounterId: event.encounterId, date: event.releasedOn }, state.config.policy);
   addRequirement(state, deadline, `Encounter/${event.encounterId}`, now);
-  supersedeByReadmission(state, now, behaviour);
+  supersedeByReadmission(state, now, patches);
 };
 
 const contactRecorded: Handler<'contact-recorded'> = (state, event, now) => {
@@ -72,33 +72,33 @@ const contactRecorded: Handler<'contact-recorded'> = (state, event, now) => {
   applyContactEvidence(state, contact, now);
 };
 
-function recordAssessment(state: EpisodeState, date: string, now: number, behaviour: EpisodeBehaviour): void {
+function recordAssessment(state: EpisodeState, date: string, now: number, patches: EpisodePatches): void {
   if (!state.assessmentDates.includes(date)) state.assessmentDates = [...state.assessmentDates, date].sort();
   for (const requirement of [...pendingOf(state, 'QR'), ...pendingOf(state, 'CIP-REVIEW')]) {
     if (isWaivedByAssessment(asDeadline(requirement), date, state.config.policy)) {
-      close(state, requirement, 'waived', `Assessment completed on ${date}, in the month this review is due`, now, behaviour);
+      close(state, requirement, 'waived', `Assessment completed on ${date}, in the month this review is due`, now, patches);
     }
   }
 }
 
-const documentCompleted: Handler<'document-completed'> = (state, event, now, behaviour) => {
+const documentCompleted: Handler<'document-completed'> = (state, event, now, patches) => {
   const completedAt = Date.parse(event.completedAt);
   applyDocumentEvidence(
     state,
     { requirement: event.requirement, cycle: event.cycle, questionnaireResponseId: event.questionnaireResponseId, completedAt },
     now,
   );
-  if (event.requirement === 'ANNUAL-ASSESSMENT') recordAssessment(state, localDateOf(completedAt, state.config.policy.timeZone), now, behaviour);
+  if (event.requirement === 'ANNUAL-ASSESSMENT') recordAssessment(state, localDateOf(completedAt, state.config.policy.timeZone), now, patches);
 };
 
-const assessmentCompleted: Handler<'assessment-completed'> = (state, event, now, behaviour) => recordAssessment(state, event.date, now, behaviour);
+const assessmentCompleted: Handler<'assessment-completed'> = (state, event, now, patches) => recordAssessment(state, event.date, now, patches);
 
-const taskChanged: Handler<'task-changed'> = (state, event, now, behaviour) => {
+const taskChanged: Handler<'task-changed'> = (state, event, now, patches) => {
   const requirement = Object.values(state.requirements).find((candidate) => candidate.taskId === event.taskId);
   if (!requirement) return;
   if (event.owner && event.owner !== requirement.owner) requirement.owner = event.owner;
   if (event.status === 'completed') meet(state, requirement, `Task/${event.taskId}`, Date.parse(event.at), now);
-  if (event.status === 'cancelled') close(state, requirement, 'withdrawn', 'Cancelled in the EHR', now, behaviour);
+  if (event.status === 'cancelled') close(state, requirement, 'withdrawn', 'Cancelled in the EHR', now, patches);
 };
 
 /**
@@ -106,8 +106,8 @@ const taskChanged: Handler<'task-changed'> = (state, event, now, behaviour) => {
  * restates the specialist with every EpisodeOfCare version: naming the one already in the role
  * changes nothing (and keeps Tasks the EHR gave to someone else with them).
  */
-const staffReassigned: Handler<'staff-reassigned'> = (state, event, _now, behaviour) => {
-  if (state.config[event.role] === event.practitioner && behaviour.reassignOnlyOnChange) return;
+const staffReassigned: Handler<'staff-reassigned'> = (state, event, _now, patches) => {
+  if (state.config[event.role] === event.practitioner && patches.reassignOnlyOnChange) return;
   state.config[event.role] = event.practitioner;
   const escalations = event.role === 'supervisor';
   for (const requirement of Object.values(state.requirements)) {
@@ -117,10 +117,10 @@ const staffReassigned: Handler<'staff-reassigned'> = (state, event, _now, behavi
   }
 };
 
-const programDischarge: Handler<'program-discharge'> = (state, event, now, behaviour) => {
+const programDischarge: Handler<'program-discharge'> = (state, event, now, patches) => {
   if (state.status !== 'active') return;
   for (const requirement of Object.values(state.requirements)) {
-    close(state, requirement, 'discharged', `Client discharged from the program on ${event.date}`, now, behaviour);
+    close(state, requirement, 'discharged', `Client discharged from the program on ${event.date}`, now, patches);
   }
   Object.assign(state, { status: 'discharged', dischargeDate: event.date });
   addRequirement(state, dischargePlanDeadline(event.date, state.config.policy), state.config.episodeOfCare, now);
@@ -161,13 +161,13 @@ function rememberSourceVersion(state: EpisodeState, event: EpisodeEvent): void {
   state.sourceVersions = Object.fromEntries(entries);
 }
 
-export function applyEvent(state: EpisodeState, event: EpisodeEvent, now: number, behaviour: EpisodeBehaviour = CURRENT_BEHAVIOUR): EpisodeState {
+export function applyEvent(state: EpisodeState, event: EpisodeEvent, now: number, patches: EpisodePatches = ALL_PATCHES): EpisodeState {
   if (isDuplicate(state, event)) return state;
   const next: EpisodeState = JSON.parse(JSON.stringify(state));
   next.seenEventIds = [...next.seenEventIds, event.eventId].slice(-MAX_SEEN_EVENT_IDS);
   next.eventsThisRun += 1;
   rememberSourceVersion(next, event);
-  (HANDLERS[event.type] as Handler<typeof event.type>)(next, event, now, behaviour);
-  settle(next, now, behaviour);
+  (HANDLERS[event.type] as Handler<typeof event.type>)(next, event, now, patches);
+  settle(next, now, patches);
   return next;
 }

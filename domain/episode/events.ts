@@ -61,6 +61,8 @@ export const episodeEventSchema = lazily(() => {
 });
 
 export type EpisodeEvent = z.infer<typeof episodeEventSchema>;
+/** An event as a caller sends it (the schema's input, before defaults). */
+export type EpisodeEventInput = z.input<typeof episodeEventSchema>;
 
 /** Parses an event; the Error names each bad field but never echoes values (they may be PHI). */
 export function parseEpisodeEvent(input: unknown): EpisodeEvent {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { applyEvent } from './apply-event.ts';
-import { LEGACY_BEHAVIOUR } from './behaviour.ts';
+import { NO_PATCHES } from './patches.ts';
 import { event, type EventFields, noon, startedEpisode, written } from './episode-fixtures.ts';
 import { applyDocumentEvidence, contactMeets, documentMeets, forgetOldEvidence } from './evidence.ts';
 import { tick } from './schedule.ts';
@@ -71,7 +71,7 @@ describe('evidence that arrives before its requirement', () => {
   });
 
   test('histories recorded before the fix let it meet only the first to open (the review itself stayed open)', () => {
-    const opened = tick(remembered(), noon('2026-03-17'), LEGACY_BEHAVIOUR);
+    const opened = tick(remembered(), noon('2026-03-17'), NO_PATCHES);
     expect(opened.requirements['CIP-REVIEW/2026-04-15']).toMatchObject({ stage: 'met-on-time' });
     expect(opened.requirements['QR/2026-04-15']).toMatchObject({ stage: 'open' });
   });

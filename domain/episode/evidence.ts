@@ -5,7 +5,7 @@
  */
 import { localDateOf, startOfLocalDay } from '../rules/index.ts';
 import { QUESTIONNAIRE_FOR_REQUIREMENT } from '../vocabulary.ts';
-import { CURRENT_BEHAVIOUR, type EpisodeBehaviour } from './behaviour.ts';
+import { ALL_PATCHES, type EpisodePatches } from './patches.ts';
 import { meet } from './requirements.ts';
 import { type CompletedDocument, type Contact, type EpisodeState, isPending, type Requirement } from './state.ts';
 
@@ -62,7 +62,7 @@ export function applyDocumentEvidence(state: EpisodeState, document: CompletedDo
 }
 
 /** Tries remembered evidence against requirements that have just opened. */
-export function applyRememberedEvidence(state: EpisodeState, now: number, behaviour: EpisodeBehaviour = CURRENT_BEHAVIOUR): void {
+export function applyRememberedEvidence(state: EpisodeState, now: number, patches: EpisodePatches = ALL_PATCHES): void {
   const opened = () => Object.values(state.requirements).filter((requirement) => isPending(requirement) && requirement.stage !== 'scheduled');
   for (const requirement of opened()) {
     const contact = state.contacts.find((candidate) => contactMeets(state, requirement, candidate));
@@ -70,7 +70,7 @@ export function applyRememberedEvidence(state: EpisodeState, now: number, behavi
   }
   const useful = state.documents.some((document) => opened().some((requirement) => documentMeets(state, requirement, document)));
   if (!useful) return;
-  if (behaviour.rememberedDocumentMeetsEveryCode) {
+  if (patches.rememberedDocumentMeetsEveryCode) {
     const remembered = state.documents;
     state.documents = [];
     // As if each arrived now: it meets the earliest open requirement of every code it is evidence for, or is remembered again.

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { applyEvent } from './apply-event.ts';
-import { CURRENT_BEHAVIOUR, type EpisodeBehaviour, LEGACY_BEHAVIOUR } from './behaviour.ts';
+import { ALL_PATCHES, type EpisodePatches, NO_PATCHES } from './patches.ts';
 import { episodeConfig, event, noon } from './episode-fixtures.ts';
 import { evidenceSearchFor, reconcile, startDeadlines } from './reconcile.ts';
 import { initialState } from './state.ts';
@@ -73,18 +73,18 @@ describe('an episode the intake starts with its discharge (the EHR had finished 
   });
 
   test('histories recorded before the change opened the admission\'s requirements in the discharged episode', () => {
-    const deadlines = startDeadlines(discharged, START, LEGACY_BEHAVIOUR);
+    const deadlines = startDeadlines(discharged, START, NO_PATCHES);
     expect(deadlines.map((deadline) => deadline.code)).toContain('CIP-INITIAL');
-    expect(reconcile(discharged, deadlines, {}, START, LEGACY_BEHAVIOUR).requirements['CIP-INITIAL/1']?.stage).toBe('overdue');
+    expect(reconcile(discharged, deadlines, {}, START, NO_PATCHES).requirements['CIP-INITIAL/1']?.stage).toBe('overdue');
   });
 });
 
 describe('an event that reaches an existing client\'s episode before its start is reconciled (signal-with-start)', () => {
   /** Admitted two years before the workflow starts; the intake's first event arrives with the start. */
-  const overdueAfterStart = (behaviour: EpisodeBehaviour) => {
+  const overdueAfterStart = (patches: EpisodePatches) => {
     const existing = initialState(episodeConfig('2024-01-15'));
-    const restated = applyEvent(existing, event({ type: 'staff-reassigned', role: 'specialist', practitioner: 'Practitioner/specialist-2' }), START, behaviour);
-    const next = reconcile(restated, startDeadlines(restated, START, behaviour), {}, START, behaviour);
+    const restated = applyEvent(existing, event({ type: 'staff-reassigned', role: 'specialist', practitioner: 'Practitioner/specialist-2' }), START, patches);
+    const next = reconcile(restated, startDeadlines(restated, START, patches), {}, START, patches);
     return Object.values(next.requirements)
       .filter((requirement) => requirement.stage === 'overdue' && requirement.code !== 'ESCALATION')
       .map((requirement) => requirement.key)
@@ -92,11 +92,11 @@ describe('an event that reaches an existing client\'s episode before its start i
   };
 
   test('schedules nothing itself: the start opens the current cycle only', () => {
-    expect(overdueAfterStart(CURRENT_BEHAVIOUR)).toEqual(['ANNUAL-ASSESSMENT/2026-01-31', 'CIP-ANNUAL/2026-01-31', 'CIP-INITIAL/1', 'CIP-REVIEW/2026-04-15', 'QR/2026-04-15']);
+    expect(overdueAfterStart(ALL_PATCHES)).toEqual(['ANNUAL-ASSESSMENT/2026-01-31', 'CIP-ANNUAL/2026-01-31', 'CIP-INITIAL/1', 'CIP-REVIEW/2026-04-15', 'QR/2026-04-15']);
   });
 
   test('histories recorded before the change opened every recurring requirement since admission, overdue', () => {
-    const legacy = overdueAfterStart(LEGACY_BEHAVIOUR);
+    const legacy = overdueAfterStart(NO_PATCHES);
     expect(legacy).toContain('QR/2024-04-15');
     expect(legacy).toContain('ANNUAL-ASSESSMENT/2025-01-31');
     expect(legacy.length).toBeGreaterThan(15);

@@ -9,15 +9,15 @@
 import { admissionDeadlines, currentCycleDeadlines, type Deadline } from '../rules/index.ts';
 import { QUESTIONNAIRE_FOR_REQUIREMENT } from '../vocabulary.ts';
 import type { EvidenceFound, EvidenceSearch } from './activity-contract.ts';
-import { CURRENT_BEHAVIOUR, type EpisodeBehaviour } from './behaviour.ts';
+import { ALL_PATCHES, type EpisodePatches } from './patches.ts';
 import { idOf } from './input.ts';
 import { addRequirement, asDeadline, meet, pendingOf, requirementKey } from './requirements.ts';
 import { settle } from './schedule.ts';
 import type { EpisodeState } from './state.ts';
 
-export function startDeadlines(state: EpisodeState, now: number, behaviour: EpisodeBehaviour = CURRENT_BEHAVIOUR): Deadline[] {
+export function startDeadlines(state: EpisodeState, now: number, patches: EpisodePatches = ALL_PATCHES): Deadline[] {
   // Discharged before the start was reconciled: what remains to do is the Discharge Plan.
-  if (state.status !== 'active' && behaviour.dischargedStartLooksForDischargePlanOnly) return pendingOf(state, 'DISCHARGE-PLAN').map(asDeadline);
+  if (state.status !== 'active' && patches.dischargedStartLooksForDischargePlanOnly) return pendingOf(state, 'DISCHARGE-PLAN').map(asDeadline);
   const { admissionDate, policy } = state.config;
   return [
     ...admissionDeadlines(admissionDate, policy),
@@ -49,7 +49,7 @@ export function reconcile(
   deadlines: Deadline[],
   found: EvidenceFound,
   now: number,
-  behaviour: EpisodeBehaviour = CURRENT_BEHAVIOUR,
+  patches: EpisodePatches = ALL_PATCHES,
 ): EpisodeState {
   const next: EpisodeState = JSON.parse(JSON.stringify(state));
   for (const deadline of deadlines) {
@@ -59,6 +59,6 @@ export function reconcile(
   }
   next.reconciled = true;
   next.recurringUntil = now;
-  settle(next, now, behaviour);
+  settle(next, now, patches);
   return next;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { admissionDeadlines, defaultAgencyPolicy } from '../rules/index.ts';
-import { LEGACY_BEHAVIOUR } from './behaviour.ts';
+import { NO_PATCHES } from './patches.ts';
 import { noon, startedEpisode, unsyncedKeys, written } from './episode-fixtures.ts';
 import { addRequirement, advanceRequirement, close, escalationClosedMeanwhile, meet, nextTransitionAt } from './requirements.ts';
 import type { EpisodeState } from './state.ts';
@@ -132,7 +132,7 @@ describe('closing a requirement that will not be met', () => {
   test('histories recorded before the change still write a Task born cancelled', () => {
     const state = bare();
     const requirement = addRequirement(state, deadline, 'EpisodeOfCare/e1', now)!;
-    close(state, requirement, 'superseded', 'Replaced', now, LEGACY_BEHAVIOUR);
+    close(state, requirement, 'superseded', 'Replaced', now, NO_PATCHES);
     expect(unsyncedKeys(state)).toEqual(['CIP-INITIAL/1']);
   });
 });

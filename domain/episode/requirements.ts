@@ -6,7 +6,7 @@
  */
 import { DEADLINE_RULES, type Deadline, type DeadlineCode } from '../rules/index.ts';
 import type { RequirementCode } from '../vocabulary.ts';
-import { CURRENT_BEHAVIOUR, type EpisodeBehaviour } from './behaviour.ts';
+import { ALL_PATCHES, type EpisodePatches } from './patches.ts';
 import { type EpisodeState, isOpen, isPending, type Requirement, type Stage } from './state.ts';
 
 /** The rules' view of a requirement (escalations have no rule of their own). */
@@ -143,10 +143,10 @@ export function close(
   stage: 'waived' | 'superseded' | 'discharged' | 'withdrawn',
   reason: string,
   now: number,
-  behaviour: EpisodeBehaviour = CURRENT_BEHAVIOUR,
+  patches: EpisodePatches = ALL_PATCHES,
 ): void {
   if (!isPending(requirement)) return;
-  const writeTask = isOpen(requirement) && (requirement.taskId !== undefined || !behaviour.noTaskBornCancelled);
+  const writeTask = isOpen(requirement) && (requirement.taskId !== undefined || !patches.noTaskBornCancelled);
   Object.assign(requirement, { stage, reason, closedAt: now, synced: !writeTask });
   closeEscalation(state, requirement, { stage, reason, closedAt: now });
 }

@@ -4,7 +4,7 @@
  * passed"; `nextWakeUp` is the one instant the workflow sleeps until.
  */
 import { dischargeGraceEndsAt, hospitalContactDeadline, recurringDeadlines } from '../rules/index.ts';
-import { CURRENT_BEHAVIOUR, type EpisodeBehaviour } from './behaviour.ts';
+import { ALL_PATCHES, type EpisodePatches } from './patches.ts';
 import { forgetOldEvidence, applyRememberedEvidence } from './evidence.ts';
 import { addRequirement, advanceAll, asDeadline, nextTransitionAt, pendingOf } from './requirements.ts';
 import { type EpisodeState, isPending, MET_STAGES } from './state.ts';
@@ -17,9 +17,9 @@ const RECURRING_LOOKAHEAD_MS = 400 * DAY_MS;
 const MAX_HOSPITAL_WEEKS = 260;
 
 /** Only once the start was reconciled: before that, the current cycle is the start's to open (after a search of the record). */
-function scheduleRecurring(state: EpisodeState, now: number, behaviour: EpisodeBehaviour): void {
+function scheduleRecurring(state: EpisodeState, now: number, patches: EpisodePatches): void {
   if (state.status !== 'active' || state.recurringUntil - now > RECURRING_LOOKAHEAD_MS / 2) return;
-  if (!state.reconciled && behaviour.recurringWaitsForStart) return;
+  if (!state.reconciled && patches.recurringWaitsForStart) return;
   const until = now + RECURRING_LOOKAHEAD_MS;
   const episode = { admissionDate: state.config.admissionDate, assessmentDates: state.assessmentDates };
   for (const deadline of recurringDeadlines(episode, state.config.policy, { from: state.recurringUntil, until })) {
@@ -51,31 +51,31 @@ function graceEndsAt(state: EpisodeState): number | undefined {
  * after its due date ends; not before the record was searched for the plan (a discharge long past
  * may be the first news of the episode).
  */
-function closeDischargedEpisode(state: EpisodeState, now: number, behaviour: EpisodeBehaviour): void {
+function closeDischargedEpisode(state: EpisodeState, now: number, patches: EpisodePatches): void {
   if (state.status !== 'discharged') return;
   const plan = Object.values(state.requirements).find((requirement) => requirement.code === 'DISCHARGE-PLAN');
   if (!plan) return;
   if (MET_STAGES.includes(plan.stage)) Object.assign(state, { status: 'closed', closedReason: 'discharge-plan-met' });
   else if (!isPending(plan)) Object.assign(state, { status: 'closed', closedReason: 'discharge-plan-withdrawn' });
-  else if (now > graceEndsAt(state)! && (state.reconciled || !behaviour.dischargedStartLooksForDischargePlanOnly)) {
+  else if (now > graceEndsAt(state)! && (state.reconciled || !patches.dischargedStartLooksForDischargePlanOnly)) {
     Object.assign(state, { status: 'closed', closedReason: 'grace-period-ended' });
   }
 }
 
 /** Brings every requirement up to `now`. Mutates the draft it is given. */
-export function settle(state: EpisodeState, now: number, behaviour: EpisodeBehaviour = CURRENT_BEHAVIOUR): void {
-  scheduleRecurring(state, now, behaviour);
+export function settle(state: EpisodeState, now: number, patches: EpisodePatches = ALL_PATCHES): void {
+  scheduleRecurring(state, now, patches);
   scheduleHospitalWeeks(state, now);
   advanceAll(state, now);
-  applyRememberedEvidence(state, now, behaviour);
+  applyRememberedEvidence(state, now, patches);
   forgetOldEvidence(state, now);
-  closeDischargedEpisode(state, now, behaviour);
+  closeDischargedEpisode(state, now, patches);
 }
 
 /** The reducer for "time passed". */
-export function tick(state: EpisodeState, now: number, behaviour: EpisodeBehaviour = CURRENT_BEHAVIOUR): EpisodeState {
+export function tick(state: EpisodeState, now: number, patches: EpisodePatches = ALL_PATCHES): EpisodeState {
   const next: EpisodeState = JSON.parse(JSON.stringify(state));
-  settle(next, now, behaviour);
+  settle(next, now, patches);
   return next;
 }
 

@@ -2,10 +2,10 @@
  * A Task write the FHIR server refused or did not answer. The requirement keeps what the server
  * said (HTTP status and OperationOutcome code, never its text) and stays unwritten; the episode
  * goes on with its other requirements and timers and tries this one again after a backoff that
- * grows from a minute to four hours. An EHR's "no" is never the end of an episode: someone may
+ * grows from a minute to four hours (`workflows/episode/failed-call.ts` reads the answer off the
+ * failed activity call). An EHR's "no" is never the end of an episode: someone may
  * yet create the missing Practitioner, lift the rule, or bring the server back.
  */
-import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/common';
 import type { FhirRefusal } from './activity-contract.ts';
 import type { EpisodeState, Requirement, WriteFailure } from './state.ts';
 
@@ -15,24 +15,6 @@ const LONGEST_RETRY_MS = 4 * 3_600_000;
 /** The wait after the `attempts`-th failure in a row: 1 min, 2, 4… up to 4 h. */
 export function writeRetryDelayMs(attempts: number): number {
   return Math.min(LONGEST_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
-}
-
-function isRefusal(detail: unknown): detail is FhirRefusal {
-  const candidate = detail as Partial<FhirRefusal> | undefined;
-  return typeof candidate?.status === 'number' && typeof candidate.code === 'string';
-}
-
-/**
- * What the FHIR server answered, read off a failed write (a local attempt's failure as it is, an
- * ordinary activity's as the cause of its ActivityFailure); undefined when the failure is not the
- * server's but ours.
- */
-export function refusalOfFailedCall(error: unknown): FhirRefusal | undefined {
-  const failure = error instanceof ActivityFailure ? error.cause : error;
-  if (failure instanceof TimeoutFailure) return { status: 0, code: 'timeout' };
-  if (!(failure instanceof ApplicationFailure)) return undefined;
-  const detail = failure.details?.[0];
-  return isRefusal(detail) ? { status: detail.status, code: detail.code } : undefined;
 }
 
 /** The requirement after one more failed write at `now`. */

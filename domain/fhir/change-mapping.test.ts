@@ -1,6 +1,5 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { describe, expect, test } from 'vitest';
-import { V3_ACT_CODE } from '../../fhir-profiles/canonical.ts';
 import { buildRequirementTask } from './requirement-task.ts';
 import { openCipInitial } from '../episode/episode-fixtures.ts';
 import type { Requirement } from '../episode/state.ts';
@@ -14,6 +13,7 @@ import {
 } from '../vocabulary.ts';
 import { episodeDefaultsSchema } from '../episode/episode-defaults.ts';
 import { episodeInputOf, type FhirChangeMapping, mapFhirChange } from './change-mapping.ts';
+import { V3_ACT_CODE } from '../vocabulary.ts';
 
 const defaults = episodeDefaultsSchema.parse({ supervisor: 'Practitioner/sup', agency: 'Organization/agency' });
 const meta = { versionId: 'v2', lastUpdated: '2026-03-02T15:00:00Z' };

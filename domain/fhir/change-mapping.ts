@@ -10,7 +10,7 @@
 import type { Encounter, EpisodeOfCare, QuestionnaireResponse, Resource, Task } from '@medplum/fhirtypes';
 import { contactKindOf, isHospitalStay } from './contact-codes.ts';
 import { episodeInputSchema, type EpisodeInput } from '../episode/input.ts';
-import type { EpisodeEventInput } from '../../workflows/episode/messages.ts';
+import type { EpisodeEventInput } from '../episode/events.ts';
 import { taskStatusOf } from './requirement-task.ts';
 import {
   QUESTIONNAIRE_FOR_REQUIREMENT,

@@ -4,7 +4,7 @@
  */
 import type { Coding, Encounter } from '@medplum/fhirtypes';
 import { CONTACT_KINDS, CONTACT_KIND_SYSTEM, type ContactKind } from '../vocabulary.ts';
-import { V3_ACT_CODE } from '../../fhir-profiles/canonical.ts';
+import { V3_ACT_CODE } from '../vocabulary.ts';
 
 /** Encounter.class (v3 ActCode) of an inpatient hospital stay: IMP and its specializations. */
 export const HOSPITAL_STAY_CLASSES = ['IMP', 'ACUTE', 'NONAC'] as const;

@@ -13,24 +13,7 @@ import type {
   Resource,
   Task,
 } from '@medplum/fhirtypes';
-import {
-  EVIDENCE_OUTPUT_TYPE,
-  PERFORMER_TYPES,
-  QUESTIONNAIRE_FOR_REQUIREMENT,
-  QUESTIONNAIRE_INPUT_TYPE,
-  REQUIREMENT_TASK_PROFILE,
-  TASK_IDENTIFIER_SYSTEM,
-  WORKER_SOURCE,
-  type RequirementCode,
-  type TaskStatusCode,
-} from '../../domain/vocabulary.ts';
-import {
-  CARE_PLAN_PROFILE,
-  CONTACT_ENCOUNTER_PROFILE,
-  EPISODE_OF_CARE_PROFILE,
-  HOSPITAL_STAY_PROFILE,
-  V3_ACT_CODE,
-} from '../canonical.ts';
+import { CARE_PLAN_PROFILE, CONTACT_ENCOUNTER_PROFILE, EPISODE_OF_CARE_PROFILE, EVIDENCE_OUTPUT_TYPE, HOSPITAL_STAY_PROFILE, PERFORMER_TYPES, QUESTIONNAIRE_FOR_REQUIREMENT, QUESTIONNAIRE_INPUT_TYPE, REQUIREMENT_TASK_PROFILE, TASK_IDENTIFIER_SYSTEM, type RequirementCode, type TaskStatusCode, V3_ACT_CODE, WORKER_SOURCE } from '../../domain/vocabulary.ts';
 import { contactKindCoding } from '../../domain/fhir/contact-codes.ts';
 import * as q from './questionnaires.ts';
 import { requirementCodeSystem, taskStatusCodeSystem } from './terminology.ts';

@@ -2,15 +2,7 @@
  * Profiles of what the workflows read: the program episode, the treatment plan, contacts and
  * hospital stays. They say which elements carry which event, so an EHR can map its own data.
  */
-import { CONTACT_KIND_SYSTEM } from '../../domain/vocabulary.ts';
-import {
-
-  CONTACT_CLASS_VALUE_SET,
-  CONTACT_ENCOUNTER_PROFILE,
-  EPISODE_OF_CARE_PROFILE,
-  HOSPITAL_STAY_CLASS_VALUE_SET,
-  HOSPITAL_STAY_PROFILE,
-} from '../canonical.ts';
+import { CONTACT_CLASS_VALUE_SET, CONTACT_ENCOUNTER_PROFILE, CONTACT_KIND_SYSTEM, EPISODE_OF_CARE_PROFILE, HOSPITAL_STAY_CLASS_VALUE_SET, HOSPITAL_STAY_PROFILE } from '../../domain/vocabulary.ts';
 import { element, invariant, profile, referenceTo, required } from './structure.ts';
 
 export const programEpisodeProfile = profile({

@@ -1,18 +1,7 @@
 /**
  * The requirement Task profile: one documentation requirement of one client episode.
  */
-import {
-  EVIDENCE_OUTPUT_TYPE,
-  QUESTIONNAIRE_FOR_REQUIREMENT,
-  QUESTIONNAIRE_INPUT_TYPE,
-  REQUIREMENT_CODES,
-  REQUIREMENT_SYSTEM,
-  REQUIREMENT_TASK_PROFILE,
-  REQUIREMENT_VALUE_SET,
-  TASK_IDENTIFIER_SYSTEM,
-  TASK_STATUS_SYSTEM,
-} from '../../domain/vocabulary.ts';
-import { CARE_TEAM_ROLE_VALUE_SET, TASK_STATE_VALUE_SET, TASK_STATUS_VALUE_SET } from '../canonical.ts';
+import { CARE_TEAM_ROLE_VALUE_SET, EVIDENCE_OUTPUT_TYPE, QUESTIONNAIRE_FOR_REQUIREMENT, QUESTIONNAIRE_INPUT_TYPE, REQUIREMENT_CODES, REQUIREMENT_SYSTEM, REQUIREMENT_TASK_PROFILE, REQUIREMENT_VALUE_SET, TASK_IDENTIFIER_SYSTEM, TASK_STATE_VALUE_SET, TASK_STATUS_SYSTEM, TASK_STATUS_VALUE_SET } from '../../domain/vocabulary.ts';
 import { element, invariant, profile, referenceTo, required } from './structure.ts';
 
 const hasRequirement = (code: string): string =>

@@ -5,7 +5,7 @@
  */
 import type { SearchParameter } from '@medplum/fhirtypes';
 import { CANONICAL_BASE } from '../../domain/vocabulary.ts';
-import { PACKAGE_VERSION } from '../canonical.ts';
+import { PACKAGE_VERSION } from '../package-id.ts';
 
 export const taskDueDate: SearchParameter & { id: string } = {
   resourceType: 'SearchParameter',

@@ -2,8 +2,8 @@
  * Small builders for profile differentials, so each profile reads as its constraints.
  */
 import type { ElementDefinition, ElementDefinitionConstraint, StructureDefinition } from '@medplum/fhirtypes';
-import { canonicalUrl } from '../canonical.ts';
 import { canonicalHeader } from './terminology.ts';
+import { canonicalUrl } from '../../domain/vocabulary.ts';
 
 const BASE = 'http://hl7.org/fhir/StructureDefinition/';
 

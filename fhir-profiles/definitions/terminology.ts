@@ -3,31 +3,8 @@
  * cannot exist in one and not the other (the build fails if a code lacks its definition).
  */
 import type { CodeSystem, CodeSystemConcept, ValueSet } from '@medplum/fhirtypes';
-import {
-  CONTACT_KINDS,
-  CONTACT_KIND_SYSTEM,
-  EVIDENCE_OUTPUT_TYPE,
-  PERFORMER_TYPES,
-  REQUIREMENT_CODES,
-  REQUIREMENT_SYSTEM,
-  REQUIREMENT_VALUE_SET,
-  TASK_STATUS_CODES,
-  TASK_STATUS_SYSTEM,
-  type ContactKind,
-  type RequirementCode,
-  type TaskStatusCode,
-} from '../../domain/vocabulary.ts';
-import {
-  CARE_TEAM_ROLE_VALUE_SET,
-  CONTACT_CLASS_VALUE_SET,
-  CONTACT_KIND_VALUE_SET,
-  HOSPITAL_STAY_CLASS_VALUE_SET,
-  PACKAGE_VERSION,
-  TASK_STATE_VALUE_SET,
-  TASK_STATUS_VALUE_SET,
-  V3_ACT_CODE,
-  canonicalUrl,
-} from '../canonical.ts';
+import { canonicalUrl, CARE_TEAM_ROLE_VALUE_SET, CONTACT_CLASS_VALUE_SET, CONTACT_KIND_SYSTEM, CONTACT_KIND_VALUE_SET, CONTACT_KINDS, EVIDENCE_OUTPUT_TYPE, HOSPITAL_STAY_CLASS_VALUE_SET, PERFORMER_TYPES, REQUIREMENT_CODES, REQUIREMENT_SYSTEM, REQUIREMENT_VALUE_SET, TASK_STATE_VALUE_SET, TASK_STATUS_CODES, TASK_STATUS_SYSTEM, TASK_STATUS_VALUE_SET, type ContactKind, type RequirementCode, type TaskStatusCode, V3_ACT_CODE } from '../../domain/vocabulary.ts';
+import { PACKAGE_VERSION } from '../package-id.ts';
 
 interface Concept {
   display: string;

@@ -22,10 +22,11 @@ import { bundleCareWorkflows, createCareWorker } from '../../worker/worker.ts';
 import { startOfLocalDay } from '../../domain/rules/index.ts';
 import { CARE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.ts';
 import { TASK_IDENTIFIER_SYSTEM, TASK_STATUS_SYSTEM } from '../../domain/vocabulary.ts';
-import { BEHAVIOUR_PATCHES } from '../../domain/episode/behaviour.ts';
+import { PATCH_IDS } from '../../domain/episode/patches.ts';
 import type { EpisodeInput } from '../../domain/episode/input.ts';
 import { episodeStartOptions } from '../../workflows/episode/start-options.ts';
-import { recordEvent, type EpisodeEventInput } from '../../workflows/episode/messages.ts';
+import { recordEvent } from '../../workflows/episode/messages.ts';
+import type { EpisodeEventInput } from '../../domain/episode/events.ts';
 import type { clientEpisode } from '../../workflows/index.ts';
 
 export const TIME_ZONE = 'America/Chicago';
@@ -237,11 +238,11 @@ export function upsertedAttributes(event: HistoryEvent): Record<string, unknown>
 
 /**
  * Writes a history as a fixture for the replay test when RECORD_HISTORIES is set, named after the
- * newest behaviour patch it was recorded with (`<name>.<patch id>-run<n>.json`). Never replaces
- * one: a fixture recorded by older code must keep replaying, so new behaviour gets new fixtures.
+ * newest patch it was recorded with (`<name>.<patch id>-run<n>.json`). Never replaces
+ * one: a fixture recorded by older code must keep replaying, so new logic gets new fixtures.
  */
 export function recordFixture(name: string, history: unknown, run = 1): void {
-  const newestPatch = Object.values(BEHAVIOUR_PATCHES).at(-1);
+  const newestPatch = Object.values(PATCH_IDS).at(-1);
   const file = new URL(`../fixtures/histories/${name}.${newestPatch}-run${run}.json`, import.meta.url);
   if (process.env.RECORD_HISTORIES && !existsSync(file)) writeFileSync(file, historyToJSON(history as Parameters<typeof historyToJSON>[0]));
 }

@@ -2,7 +2,7 @@
  * Replays the histories recorded from real runs (test/fixtures/histories/) against today's
  * workflow code: a change that would make a running episode take another path fails here.
  * Such a change needs `patched()`. `RECORD_HISTORIES=1 vitest run test/episode` records new fixtures
- * beside the old ones, named after the newest behaviour patch; it never replaces one.
+ * beside the old ones, named after the newest patch; it never replaces one.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { Worker } from '@temporalio/worker';

@@ -7,7 +7,7 @@
  * 2037 (2026's calendar): the note for a contact on Fri 07-03 and the post-hospital contact.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { EpisodeEventInput } from '../../workflows/episode/messages.ts';
+import type { EpisodeEventInput } from '../../domain/episode/events.ts';
 import { getState } from '../../workflows/episode/messages.ts';
 import { episodeInput, historyLengths, localNoon, recordFixture, send, skipTo, startEpisode, startStack, type Stack, taskRows } from './harness.ts';
 

@@ -10,7 +10,7 @@ import { startDevStack, type DevStack } from '../../bench/stack/dev-stack.ts';
 import { faceToFace, startEpisode, syntheticEpisode, todayInAgency } from '../../bench/stack/episodes.ts';
 import { listTasks, type TaskSummary } from '../../bench/stack/fhir-tasks.ts';
 import type { NodeProcess } from '../../bench/stack/node-process.ts';
-import type { EpisodeEventInput } from '../../workflows/episode/messages.ts';
+import type { EpisodeEventInput } from '../../domain/episode/events.ts';
 import { episodeEvent, recordEvent } from '../../workflows/episode/messages.ts';
 import { reportTally } from './report.ts';
 

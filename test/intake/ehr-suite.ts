@@ -13,7 +13,6 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { addDays, format, parseISO } from 'date-fns';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { V3_ACT_CODE } from '../../fhir-profiles/canonical.ts';
 import { episodeDefaultsSchema } from '../../domain/episode/episode-defaults.ts';
 import { WATCHED_TYPES } from '../../domain/fhir/change-mapping.ts';
 import { startIntakeServer, type RunningIntakeServer } from '../../intake/http-server.ts';
@@ -34,7 +33,7 @@ import { startTemporalDevServer, type RunningDevServer } from '../../local-stack
 import { createFhirClient } from '../../platform/fhir-client.ts';
 import { createCareWorker } from '../../worker/worker.ts';
 import { defaultAgencyPolicy, localDateOf, postHospitalContactDeadline } from '../../domain/rules/index.ts';
-import { REQUIREMENT_SYSTEM, REQUIREMENT_TASK_PROFILE, TASK_IDENTIFIER_SYSTEM, TASK_STATUS_SYSTEM } from '../../domain/vocabulary.ts';
+import { REQUIREMENT_SYSTEM, REQUIREMENT_TASK_PROFILE, TASK_IDENTIFIER_SYSTEM, TASK_STATUS_SYSTEM, V3_ACT_CODE } from '../../domain/vocabulary.ts';
 import { backportBundle, notifyAsBackport, notifyAsMedplum, writeAsEhr } from './fhir-sender.ts';
 
 

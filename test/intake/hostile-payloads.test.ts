@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import type { Resource } from '@medplum/fhirtypes';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { V3_ACT_CODE } from '../../fhir-profiles/canonical.ts';
 import { startFhirServer, type RunningFhirServer } from '../../fhir-server/server.ts';
 import { signatureOf } from '../../intake/authenticate.ts';
 import { episodeDefaultsSchema } from '../../domain/episode/episode-defaults.ts';
@@ -22,6 +21,7 @@ import { createFhirClient } from '../../platform/fhir-client.ts';
 import { episodeWorkflowId } from '../../domain/episode/input.ts';
 import { backportBundle, notifyAsMedplum, post, type Sent } from './fhir-sender.ts';
 import { openRawRequest } from './raw-http.ts';
+import { V3_ACT_CODE } from '../../domain/vocabulary.ts';
 
 const SECRET = 'hostile-test-secret-0123456789';
 /** Short, so that the slow-body request is answered within the test; far above what a local sender needs. */

@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import type { Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../../bench/stack/node-process.ts';
-import { V3_ACT_CODE } from '../../fhir-profiles/canonical.ts';
 import { startFhirServer, type RunningFhirServer } from '../../fhir-server/server.ts';
 import { CHANGES_SKIPPED_METRIC } from '../../activities/skipped-changes.ts';
 import { freePort } from '../../platform/free-port.ts';
 import { startTemporalDevServer, type RunningDevServer } from '../../local-stack/dev-server.ts';
 import { notifyAsMedplum, post, writeAsEhr } from './fhir-sender.ts';
+import { V3_ACT_CODE } from '../../domain/vocabulary.ts';
 
 const SECRET = 'intake-process-secret-0123456789';
 

@@ -13,7 +13,6 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createFhirChangeActivities, type DeliverChange } from '../../activities/fhir-changes.ts';
-import { V3_ACT_CODE } from '../../fhir-profiles/canonical.ts';
 import { startFhirServer, type RunningFhirServer } from '../../fhir-server/server.ts';
 import { deliverFhirChange } from '../../activities/deliver-fhir-change.ts';
 import { ensurePolling, requestPoll } from '../../intake/polling.ts';
@@ -21,6 +20,7 @@ import { startTemporalDevServer, type RunningDevServer } from '../../local-stack
 import { createFhirClient } from '../../platform/fhir-client.ts';
 import { bundleCareWorkflowsApart } from '../../worker/worker.ts';
 import { getPollingState } from '../../workflows/polling/fhir-polling.ts';
+import { V3_ACT_CODE } from '../../domain/vocabulary.ts';
 
 const TASK_QUEUE = 'polling-burst';
 const VERSIONS = 3_000;

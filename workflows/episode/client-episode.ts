@@ -23,7 +23,7 @@ import type { EpisodeActivities, EvidenceFound, EvidenceSearch, RequirementTaskW
 import { applyEvent, isDuplicate, isOlderThanApplied } from '../../domain/episode/apply-event.ts';
 import { carryOver } from '../../domain/episode/carry-over.ts';
 import { escalationClosedMeanwhile } from '../../domain/episode/requirements.ts';
-import { BEHAVIOUR_PATCHES, type EpisodeBehaviour } from '../../domain/episode/behaviour.ts';
+import { PATCH_IDS, type EpisodePatches } from '../../domain/episode/patches.ts';
 import { type EpisodeEvent, parseEpisodeEvent } from '../../domain/episode/events.ts';
 import { type EpisodeConfig, type EpisodeInput, episodeInputSchema } from '../../domain/episode/input.ts';
 import { LOCAL_ATTEMPT, locallyFirst } from './local-first.ts';
@@ -33,7 +33,8 @@ import { nextWakeUp, tick } from '../../domain/episode/schedule.ts';
 import { type EpisodeState, initialState } from '../../domain/episode/state.ts';
 import { currentDetailsOf, searchAttributesOf } from './view.ts';
 import { wakeUpTimers } from './wake-up-timer.ts';
-import { answerLabel, awaitsWriteRetry, failedWrites, refusalOfFailedCall, withoutWriteFailure, withWriteFailure, writeRetryDelayMs } from '../../domain/episode/write-failure.ts';
+import { answerLabel, awaitsWriteRetry, failedWrites, withoutWriteFailure, withWriteFailure, writeRetryDelayMs } from '../../domain/episode/write-failure.ts';
+import { refusalOfFailedCall } from './failed-call.ts';
 
 const { writeRequirementTask, findEvidence } = proxyActivities<EpisodeActivities>({
   startToCloseTimeout: '1 minute',
@@ -48,9 +49,9 @@ const local = proxyLocalActivities<EpisodeActivities>(LOCAL_ATTEMPT);
 
 const taskWriteFailures = metricMeter.createCounter('care_task_write_failures', 'writes', 'Task writes the FHIR server refused or did not answer, by HTTP status (0: no answer) and code');
 
-/** A Task write: a local activity first when the behaviour says so (see local-first.ts). */
+/** A Task write: a local activity first when its patch is in effect (see local-first.ts). */
 function writeTask(write: RequirementTaskWrite, locally: boolean): Promise<RequirementTaskWritten> {
-  const ordinary = () => (behaviour.refusedWritesWaitOnBackoff ? writeRequirementTaskBriefly(write) : writeRequirementTask(write));
+  const ordinary = () => (patches.refusedWritesWaitOnBackoff ? writeRequirementTaskBriefly(write) : writeRequirementTask(write));
   if (!locally) return ordinary();
   const what = `Task ${write.requirement.key} ${write.requirement.stage}`;
   return locallyFirst(() => local.writeRequirementTask.executeWithOptions({ summary: what }, [write]), ordinary, what);
@@ -78,10 +79,10 @@ function parseInput(input: EpisodeInput): EpisodeConfig {
 }
 
 /** Each flag asks `patched()` only when a reducer reaches the branch where old and new logic differ. */
-const behaviour = Object.defineProperties(
+const patches = Object.defineProperties(
   {},
-  Object.fromEntries(Object.entries(BEHAVIOUR_PATCHES).map(([flag, patchId]) => [flag, { get: () => patched(patchId) }])),
-) as EpisodeBehaviour;
+  Object.fromEntries(Object.entries(PATCH_IDS).map(([flag, patchId]) => [flag, { get: () => patched(patchId) }])),
+) as EpisodePatches;
 
 export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState): Promise<EpisodeResult> {
   let state = carried ?? initialState(parseInput(input));
@@ -89,8 +90,8 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
 
   const apply = (event: EpisodeEvent): EventReceipt => {
     if (isDuplicate(state, event)) return { eventId: event.eventId, outcome: 'duplicate' };
-    if (isOlderThanApplied(state, event) && behaviour.ignoresOlderSourceVersions) return { eventId: event.eventId, outcome: 'older' };
-    state = applyEvent(state, event, Date.now(), behaviour);
+    if (isOlderThanApplied(state, event) && patches.ignoresOlderSourceVersions) return { eventId: event.eventId, outcome: 'older' };
+    state = applyEvent(state, event, Date.now(), patches);
     dirty = true;
     return { eventId: event.eventId, outcome: 'applied' };
   };
@@ -108,18 +109,18 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
 
   if (!state.reconciled) {
     const now = Date.now();
-    const deadlines = startDeadlines(state, now, behaviour);
+    const deadlines = startDeadlines(state, now, patches);
     const search = evidenceSearchFor(state, deadlines, now);
     const found = search ? await searchEvidenceUntilAnswered(search) : {};
     // Read `state` only after the await: events may have been applied meanwhile.
-    state = reconcile(state, deadlines, found, Date.now(), behaviour);
+    state = reconcile(state, deadlines, found, Date.now(), patches);
   }
 
   const timers = wakeUpTimers();
   let upserted: string | undefined;
   for (;;) {
     dirty = false;
-    state = tick(state, Date.now(), behaviour);
+    state = tick(state, Date.now(), patches);
     await writeTasks();
     publishView();
     if (state.status === 'closed' && failedWrites(state).length === 0) break;
@@ -129,7 +130,7 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
       return continueAsNew<typeof clientEpisode>(input, carryOver(state, Date.now()));
     }
     const wakeUp = nextWakeUp(state, Date.now());
-    if (behaviour.keepsWakeUpTimer) await timers.sleepUntil(wakeUp, () => dirty);
+    if (patches.keepsWakeUpTimer) await timers.sleepUntil(wakeUp, () => dirty);
     else if (wakeUp) await condition(() => dirty, Math.max(1, wakeUp.at - Date.now()), { summary: wakeUp.summary });
     else await condition(() => dirty);
   }
@@ -144,7 +145,7 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
    */
   async function writeTasks(): Promise<void> {
     for (let key = nextUnsynced(); key; key = nextUnsynced()) {
-      if (shouldContinueAsNew() && behaviour.writesYieldToContinueAsNew) return;
+      if (shouldContinueAsNew() && patches.writesYieldToContinueAsNew) return;
       const requirement = state.requirements[key]!;
       const written = JSON.stringify(requirement);
       const escalated = requirement.escalates ? state.requirements[requirement.escalates] : undefined;
@@ -159,10 +160,10 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
       };
       let result: RequirementTaskWritten;
       try {
-        result = await writeTask(write, behaviour.writesLocallyFirst);
+        result = await writeTask(write, patches.writesLocallyFirst);
       } catch (error) {
         const refusal = refusalOfFailedCall(error);
-        if (!refusal || !behaviour.refusedWritesWaitOnBackoff) throw error;
+        if (!refusal || !patches.refusedWritesWaitOnBackoff) throw error;
         taskWriteFailures.add(1, { status: String(refusal.status), code: refusal.code });
         const current = state.requirements[key];
         if (current) state = { ...state, requirements: { ...state.requirements, [key]: withWriteFailure(current, refusal, Date.now()) } };
@@ -171,7 +172,7 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
       // Handlers may have changed the requirement while the write was in flight: then it stays unsynced.
       const current =
         state.requirements[key] ??
-        (behaviour.closesEscalationWrittenMeanwhile ? escalationClosedMeanwhile(state, requirement, result.taskId) : undefined);
+        (patches.closesEscalationWrittenMeanwhile ? escalationClosedMeanwhile(state, requirement, result.taskId) : undefined);
       if (!current) continue;
       const unchanged = JSON.stringify(current) === written;
       state = { ...state, requirements: { ...state.requirements, [key]: { ...withoutWriteFailure(current), taskId: result.taskId, synced: unchanged } } };
@@ -192,10 +193,10 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
   async function searchEvidenceUntilAnswered(search: EvidenceSearch): Promise<EvidenceFound> {
     for (let attempts = 1; ; attempts++) {
       try {
-        return await searchEvidence(search, behaviour.writesLocallyFirst);
+        return await searchEvidence(search, patches.writesLocallyFirst);
       } catch (error) {
         const refusal = refusalOfFailedCall(error);
-        if (!refusal || !behaviour.refusedWritesWaitOnBackoff) throw error;
+        if (!refusal || !patches.refusedWritesWaitOnBackoff) throw error;
         await sleep(writeRetryDelayMs(attempts), { summary: `evidence search retry after ${answerLabel(refusal)}` });
       }
     }
@@ -215,7 +216,7 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
   function publishView(): void {
     const attributes = searchAttributesOf(state);
     const key = JSON.stringify(attributes);
-    if (key !== upserted || !behaviour.upsertsSearchAttributesOnChange) {
+    if (key !== upserted || !patches.upsertsSearchAttributesOnChange) {
       upsertSearchAttributes(attributes);
       upserted = key;
     }

@@ -5,11 +5,8 @@
  * signal-with-start; a malformed signal is logged (field paths only) and ignored.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { z } from 'zod';
-import type { episodeEventSchema } from '../../domain/episode/events.ts';
+import type { EpisodeEventInput } from '../../domain/episode/events.ts';
 import type { EpisodeState } from '../../domain/episode/state.ts';
-
-export type EpisodeEventInput = z.input<typeof episodeEventSchema>;
 
 export interface EventReceipt {
   eventId: string;

@@ -1,10 +1,10 @@
 /**
  * Changes of the episode's logic that histories recorded before them did not make. The reducers
- * take the answers as plain booleans (they stay pure, and tests pass `CURRENT_BEHAVIOUR`); the
+ * take the answers as plain booleans (they stay pure, and tests pass `ALL_PATCHES`); the
  * workflow answers each with `patched(<id>)`, read only at the branch where old and new differ,
  * so a history recorded without the marker replays with the old logic and live runs switch over.
  */
-export interface EpisodeBehaviour {
+export interface EpisodePatches {
   /** `staff-reassigned` naming the practitioner already in that role changes nothing (old: every open Task of the role was re-owned and re-written). */
   readonly reassignOnlyOnChange: boolean;
   /** A requirement closed before its Task was written gets no Task (old: it was written, born cancelled). */
@@ -31,7 +31,7 @@ export interface EpisodeBehaviour {
   readonly ignoresOlderSourceVersions: boolean;
 }
 
-export const BEHAVIOUR_PATCHES: Record<keyof EpisodeBehaviour, string> = {
+export const PATCH_IDS: Record<keyof EpisodePatches, string> = {
   reassignOnlyOnChange: 'reassign-only-on-change',
   noTaskBornCancelled: 'no-task-born-cancelled',
   rememberedDocumentMeetsEveryCode: 'remembered-document-meets-every-code',
@@ -46,7 +46,7 @@ export const BEHAVIOUR_PATCHES: Record<keyof EpisodeBehaviour, string> = {
   ignoresOlderSourceVersions: 'ignores-older-source-versions',
 };
 
-export const CURRENT_BEHAVIOUR: EpisodeBehaviour = {
+export const ALL_PATCHES: EpisodePatches = {
   reassignOnlyOnChange: true,
   noTaskBornCancelled: true,
   rememberedDocumentMeetsEveryCode: true,
@@ -60,7 +60,7 @@ export const CURRENT_BEHAVIOUR: EpisodeBehaviour = {
   refusedWritesWaitOnBackoff: true,
   ignoresOlderSourceVersions: true,
 };
-export const LEGACY_BEHAVIOUR: EpisodeBehaviour = {
+export const NO_PATCHES: EpisodePatches = {
   reassignOnlyOnChange: false,
   noTaskBornCancelled: false,
   rememberedDocumentMeetsEveryCode: false,
