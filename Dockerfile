@@ -4,7 +4,7 @@
 FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
-# Workers replay each other's histories: the same zone on every host (worker/worker.ts sets it too).
+# Workers replay each other's histories: the same zone on every host (worker/worker.ts `pinWorkerTimeZone` sets it too, for every worker).
 ENV TZ=UTC
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund

@@ -14,7 +14,7 @@ import { createActivities } from '../activities/index.ts';
 import { startTemporalDevServer } from '../local-stack/dev-server.ts';
 import { createFhirClient } from '../platform/fhir-client.ts';
 import { DEFAULT_WORKER_TUNING } from '../platform/config.ts';
-import { bundleCareWorkflowsApart, workerSizing } from '../worker/worker.ts';
+import { bundleCareWorkflowsApart, pinWorkerTimeZone, workerSizing } from '../worker/worker.ts';
 import { startFhirProcess } from './stack/care-processes.ts';
 import { inParallel, startEpisode, syntheticEpisode, todayInAgency } from './stack/episodes.ts';
 import { waitUntil } from './stack/metrics.ts';
@@ -31,6 +31,7 @@ const fhirServer = await startFhirProcess({ dataDir: mkdtempSync(join(tmpdir(), 
 const connection = await NativeConnection.connect({ address: temporal.address });
 const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
 // The care worker's options, in debug mode: workflow code on this thread instead of worker threads.
+pinWorkerTimeZone();
 const worker = await Worker.create({
   connection,
   namespace: temporal.namespace,

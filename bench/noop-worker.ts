@@ -5,7 +5,7 @@
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { loadConfig } from '../platform/config.ts';
 import { createDataConverter, resolveCodecKeys } from '../platform/data-converter.ts';
-import { workerSizing } from '../worker/worker.ts';
+import { pinWorkerTimeZone, workerSizing } from '../worker/worker.ts';
 
 const config = loadConfig();
 Runtime.install({
@@ -15,6 +15,7 @@ Runtime.install({
   },
 });
 const connection = await NativeConnection.connect({ address: config.temporal.address });
+pinWorkerTimeZone();
 const worker = await Worker.create({
   connection,
   namespace: config.temporal.namespace,

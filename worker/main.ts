@@ -12,10 +12,6 @@ import { temporalConnectionOptions } from '../platform/temporal-connection.ts';
 import { createCareWorker } from './worker.ts';
 
 async function main(): Promise<void> {
-  // Workflow code sees the host's time zone through `Date`; a few conversions of the rules (across
-  // DST changes) differ by host zone, and any worker may replay any history. So every worker runs
-  // in UTC, whatever its host.
-  process.env.TZ = 'UTC';
   let config: Config;
   let codecKeys: ReturnType<typeof resolveCodecKeys>;
   try {

@@ -65,7 +65,19 @@ export async function bundleCareWorkflowsApart(logger: Logger = Runtime.instance
   return { code: stdout };
 }
 
+/**
+ * Runs the process in UTC, whatever its host. Workflow code sees the host's zone through `Date`:
+ * local-date.ts reads the host's offset around DST changes (and `TZDate` does), which can move a
+ * day's start by an hour, and any worker may replay any history. Node applies the change at once;
+ * the SDK's workflow threads, made by `Worker.create`, start in it. Every worker creation calls it
+ * first, before the sandbox reads an offset.
+ */
+export function pinWorkerTimeZone(): void {
+  process.env.TZ = 'UTC';
+}
+
 export async function createCareWorker(options: CareWorkerOptions): Promise<Worker> {
+  pinWorkerTimeZone();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

@@ -15,8 +15,6 @@ export interface EpisodePatches {
   readonly writesYieldToContinueAsNew: boolean;
   /** An episode discharged before its start was reconciled (the intake started it with the discharge) looks only for its Discharge Plan (old: it opened the admission's and current cycle's requirements, overdue, in a discharged episode, and left their Tasks open at its end). */
   readonly dischargedStartLooksForDischargePlanOnly: boolean;
-  /** An escalation dropped while its Task was being written is closed and written again (old: that Task stayed open). */
-  readonly closesEscalationWrittenMeanwhile: boolean;
   /** Recurring requirements are scheduled only once the start was reconciled (old: an event before it, as signal-with-start always brings, scheduled every one since admission, all overdue). */
   readonly recurringWaitsForStart: boolean;
   /** Task writes and the start's evidence search run as a local activity first (one marker in history); a retryable failure hands the call to the ordinary activity (old: always the ordinary activity, three events and a second workflow task each). */
@@ -27,8 +25,6 @@ export interface EpisodePatches {
   readonly upsertsSearchAttributesOnChange: boolean;
   /** A Task write the FHIR server refuses (any 4xx) or keeps failing is recorded on its requirement and tried again on a growing backoff while the episode goes on; the ordinary activity gives up after a few attempts (old: a refusal failed the workflow, and a server that kept failing held every other write and timer behind the retries). */
   readonly refusedWritesWaitOnBackoff: boolean;
-  /** An event from a FHIR resource version older than one already applied changes nothing (old: it was applied, so a late old EpisodeOfCare version handed the episode back to the previous specialist). */
-  readonly ignoresOlderSourceVersions: boolean;
 }
 
 export const PATCH_IDS: Record<keyof EpisodePatches, string> = {
@@ -37,14 +33,27 @@ export const PATCH_IDS: Record<keyof EpisodePatches, string> = {
   rememberedDocumentMeetsEveryCode: 'remembered-document-meets-every-code',
   writesYieldToContinueAsNew: 'writes-yield-to-continue-as-new',
   dischargedStartLooksForDischargePlanOnly: 'discharged-start-looks-for-discharge-plan-only',
-  closesEscalationWrittenMeanwhile: 'closes-escalation-written-meanwhile',
   recurringWaitsForStart: 'recurring-waits-for-start',
   writesLocallyFirst: 'writes-locally-first',
   keepsWakeUpTimer: 'keeps-wake-up-timer',
   upsertsSearchAttributesOnChange: 'upserts-search-attributes-on-change',
   refusedWritesWaitOnBackoff: 'refused-writes-wait-on-backoff',
-  ignoresOlderSourceVersions: 'ignores-older-source-versions',
 };
+
+/**
+ * Patches retired to `deprecatePatch` (CONTRIBUTING.md, "Patches"): the new logic is the only one,
+ * and the workflow calls `deprecatePatch(<id>)` where the old and new logic parted, so that histories
+ * carrying the marker still replay.
+ */
+export const DEPRECATED_PATCH_IDS = {
+  /** An escalation dropped while its Task was being written is closed and written again (old: that Task stayed open). */
+  closesEscalationWrittenMeanwhile: 'closes-escalation-written-meanwhile',
+  /** An event from a FHIR resource version older than one already applied changes nothing (old: it was applied, so a late old EpisodeOfCare version handed the episode back to the previous specialist). */
+  ignoresOlderSourceVersions: 'ignores-older-source-versions',
+} as const;
+
+/** The newest patch of the episode workflow, patched or deprecated: new replay fixtures are named after it. A new patch takes its place. */
+export const NEWEST_PATCH_ID: string = DEPRECATED_PATCH_IDS.ignoresOlderSourceVersions;
 
 export const ALL_PATCHES: EpisodePatches = {
   reassignOnlyOnChange: true,
@@ -52,13 +61,11 @@ export const ALL_PATCHES: EpisodePatches = {
   rememberedDocumentMeetsEveryCode: true,
   writesYieldToContinueAsNew: true,
   dischargedStartLooksForDischargePlanOnly: true,
-  closesEscalationWrittenMeanwhile: true,
   recurringWaitsForStart: true,
   writesLocallyFirst: true,
   keepsWakeUpTimer: true,
   upsertsSearchAttributesOnChange: true,
   refusedWritesWaitOnBackoff: true,
-  ignoresOlderSourceVersions: true,
 };
 export const NO_PATCHES: EpisodePatches = {
   reassignOnlyOnChange: false,
@@ -66,11 +73,9 @@ export const NO_PATCHES: EpisodePatches = {
   rememberedDocumentMeetsEveryCode: false,
   writesYieldToContinueAsNew: false,
   dischargedStartLooksForDischargePlanOnly: false,
-  closesEscalationWrittenMeanwhile: false,
   recurringWaitsForStart: false,
   writesLocallyFirst: false,
   keepsWakeUpTimer: false,
   upsertsSearchAttributesOnChange: false,
   refusedWritesWaitOnBackoff: false,
-  ignoresOlderSourceVersions: false,
 };

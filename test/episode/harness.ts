@@ -22,7 +22,7 @@ import { bundleCareWorkflows, createCareWorker } from '../../worker/worker.ts';
 import { startOfLocalDay } from '../../domain/rules/index.ts';
 import { CARE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.ts';
 import { TASK_IDENTIFIER_SYSTEM, TASK_STATUS_SYSTEM } from '../../domain/vocabulary.ts';
-import { PATCH_IDS } from '../../domain/episode/patches.ts';
+import { NEWEST_PATCH_ID } from '../../domain/episode/patches.ts';
 import type { EpisodeInput } from '../../domain/episode/input.ts';
 import { episodeStartOptions } from '../../workflows/episode/start-options.ts';
 import { recordEvent } from '../../workflows/episode/messages.ts';
@@ -242,7 +242,6 @@ export function upsertedAttributes(event: HistoryEvent): Record<string, unknown>
  * one: a fixture recorded by older code must keep replaying, so new logic gets new fixtures.
  */
 export function recordFixture(name: string, history: unknown, run = 1): void {
-  const newestPatch = Object.values(PATCH_IDS).at(-1);
-  const file = new URL(`../fixtures/histories/${name}.${newestPatch}-run${run}.json`, import.meta.url);
+  const file = new URL(`../fixtures/histories/${name}.${NEWEST_PATCH_ID}-run${run}.json`, import.meta.url);
   if (process.env.RECORD_HISTORIES && !existsSync(file)) writeFileSync(file, historyToJSON(history as Parameters<typeof historyToJSON>[0]));
 }

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Worker } from '@temporalio/worker';
 import { expect, test } from 'vitest';
-import { WORKFLOWS_PATH } from '../../worker/worker.ts';
+import { WORKFLOWS_PATH, pinWorkerTimeZone } from '../../worker/worker.ts';
 
 const FIXTURES = new URL('../fixtures/histories/', import.meta.url);
 
@@ -15,6 +15,7 @@ test('every recorded history replays with the current workflow code', { timeout:
   const files = readdirSync(FIXTURES).filter((file) => file.endsWith('.json'));
   expect(files.length).toBeGreaterThan(0);
   const histories = files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8')) }));
+  pinWorkerTimeZone();
   const results = Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH, replayName: 'episode-fixtures' }, histories);
   const failures: string[] = [];
   let replayed = 0;

@@ -18,7 +18,7 @@ import { deliverFhirChange } from '../../activities/deliver-fhir-change.ts';
 import { ensurePolling, requestPoll } from '../../intake/polling.ts';
 import { startTemporalDevServer, type RunningDevServer } from '../../local-stack/dev-server.ts';
 import { createFhirClient } from '../../platform/fhir-client.ts';
-import { bundleCareWorkflowsApart } from '../../worker/worker.ts';
+import { bundleCareWorkflowsApart, pinWorkerTimeZone } from '../../worker/worker.ts';
 import { getPollingState } from '../../workflows/polling/fhir-polling.ts';
 import { V3_ACT_CODE } from '../../domain/vocabulary.ts';
 
@@ -48,6 +48,7 @@ beforeAll(async () => {
   temporal = await startTemporalDevServer({ ui: false, dbFile: join(dataDir, 'temporal.sqlite') });
   fhirServer = await startFhirServer({ dataDir: join(dataDir, 'fhir') });
   workerConnection = await NativeConnection.connect({ address: temporal.address });
+  pinWorkerTimeZone();
   worker = await Worker.create({
     connection: workerConnection,
     namespace: temporal.namespace,

@@ -8,6 +8,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  deprecatePatch,
   log,
   metricMeter,
   patched,
@@ -23,7 +24,7 @@ import type { EpisodeActivities, EvidenceFound, EvidenceSearch, RequirementTaskW
 import { applyEvent, isDuplicate, isOlderThanApplied } from '../../domain/episode/apply-event.ts';
 import { carryOver } from '../../domain/episode/carry-over.ts';
 import { escalationClosedMeanwhile } from '../../domain/episode/requirements.ts';
-import { PATCH_IDS, type EpisodePatches } from '../../domain/episode/patches.ts';
+import { DEPRECATED_PATCH_IDS, PATCH_IDS, type EpisodePatches } from '../../domain/episode/patches.ts';
 import { type EpisodeEvent, parseEpisodeEvent } from '../../domain/episode/events.ts';
 import { type EpisodeConfig, type EpisodeInput, episodeInputSchema } from '../../domain/episode/input.ts';
 import { LOCAL_ATTEMPT, locallyFirst } from './local-first.ts';
@@ -36,31 +37,35 @@ import { wakeUpTimers } from './wake-up-timer.ts';
 import { answerLabel, awaitsWriteRetry, failedWrites, withoutWriteFailure, withWriteFailure, writeRetryDelayMs } from '../../domain/episode/write-failure.ts';
 import { refusalOfFailedCall } from './failed-call.ts';
 
-const { writeRequirementTask, findEvidence } = proxyActivities<EpisodeActivities>({
+// The activities by their registered types (`writeRequirementTask`, `findEvidence`); inside the
+// workflow a Task is written (`writeTask`, `syncTasks`) and evidence found (`findEvidence`, `findStartEvidence`).
+const activities = proxyActivities<EpisodeActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 /** When a failed write is the episode's to retry (see write-failure.ts): five attempts, 2 s to 16 s apart, then it hands the last failure back. */
-const { writeRequirementTask: writeRequirementTaskBriefly } = proxyActivities<EpisodeActivities>({
+const briefActivities = proxyActivities<EpisodeActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
 });
-const local = proxyLocalActivities<EpisodeActivities>(LOCAL_ATTEMPT);
+const localActivities = proxyLocalActivities<EpisodeActivities>(LOCAL_ATTEMPT);
 
 const taskWriteFailures = metricMeter.createCounter('care_task_write_failures', 'writes', 'Task writes the FHIR server refused or did not answer, by HTTP status (0: no answer) and code');
 
-/** A Task write: a local activity first when its patch is in effect (see local-first.ts). */
-function writeTask(write: RequirementTaskWrite, locally: boolean): Promise<RequirementTaskWritten> {
-  const ordinary = () => (patches.refusedWritesWaitOnBackoff ? writeRequirementTaskBriefly(write) : writeRequirementTask(write));
-  if (!locally) return ordinary();
+/** One Task write: a local activity first when its patch is in effect (see local-first.ts). */
+function writeTask(write: RequirementTaskWrite): Promise<RequirementTaskWritten> {
+  const ordinary = () => (patches.refusedWritesWaitOnBackoff ? briefActivities : activities).writeRequirementTask(write);
+  if (!patches.writesLocallyFirst) return ordinary();
   const what = `Task ${write.requirement.key} ${write.requirement.stage}`;
-  return locallyFirst(() => local.writeRequirementTask.executeWithOptions({ summary: what }, [write]), ordinary, what);
+  return locallyFirst(() => localActivities.writeRequirementTask.executeWithOptions({ summary: what }, [write]), ordinary, what);
 }
 
-function searchEvidence(search: EvidenceSearch, locally: boolean): Promise<EvidenceFound> {
-  if (!locally) return findEvidence(search);
+/** One evidence search: a local activity first when its patch is in effect. */
+function findEvidence(search: EvidenceSearch): Promise<EvidenceFound> {
+  const ordinary = () => activities.findEvidence(search);
+  if (!patches.writesLocallyFirst) return ordinary();
   const what = `evidence for ${search.items.length} requirement(s)`;
-  return locallyFirst(() => local.findEvidence.executeWithOptions({ summary: what }, [search]), () => findEvidence(search), what);
+  return locallyFirst(() => localActivities.findEvidence.executeWithOptions({ summary: what }, [search]), ordinary, what);
 }
 
 export interface EpisodeResult {
@@ -90,7 +95,10 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
 
   const apply = (event: EpisodeEvent): EventReceipt => {
     if (isDuplicate(state, event)) return { eventId: event.eventId, outcome: 'duplicate' };
-    if (isOlderThanApplied(state, event) && patches.ignoresOlderSourceVersions) return { eventId: event.eventId, outcome: 'older' };
+    if (isOlderThanApplied(state, event)) {
+      deprecatePatch(DEPRECATED_PATCH_IDS.ignoresOlderSourceVersions);
+      return { eventId: event.eventId, outcome: 'older' };
+    }
     state = applyEvent(state, event, Date.now(), patches);
     dirty = true;
     return { eventId: event.eventId, outcome: 'applied' };
@@ -111,7 +119,7 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
     const now = Date.now();
     const deadlines = startDeadlines(state, now, patches);
     const search = evidenceSearchFor(state, deadlines, now);
-    const found = search ? await searchEvidenceUntilAnswered(search) : {};
+    const found = search ? await findStartEvidence(search) : {};
     // Read `state` only after the await: events may have been applied meanwhile.
     state = reconcile(state, deadlines, found, Date.now(), patches);
   }
@@ -121,12 +129,12 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
   for (;;) {
     dirty = false;
     state = tick(state, Date.now(), patches);
-    await writeTasks();
+    await syncTasks();
     publishView();
     if (state.status === 'closed' && failedWrites(state).length === 0) break;
     if (shouldContinueAsNew()) {
       await condition(allHandlersFinished);
-      await writeTasks();
+      await syncTasks();
       return continueAsNew<typeof clientEpisode>(input, carryOver(state, Date.now()));
     }
     const wakeUp = nextWakeUp(state, Date.now());
@@ -143,7 +151,7 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
    * arriving meanwhile add more, so it stops once the run should continue as new: the next run
    * writes the rest (`carryOver` keeps every unsynced requirement).
    */
-  async function writeTasks(): Promise<void> {
+  async function syncTasks(): Promise<void> {
     for (let key = nextUnsynced(); key; key = nextUnsynced()) {
       if (shouldContinueAsNew() && patches.writesYieldToContinueAsNew) return;
       const requirement = state.requirements[key]!;
@@ -160,7 +168,7 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
       };
       let result: RequirementTaskWritten;
       try {
-        result = await writeTask(write, patches.writesLocallyFirst);
+        result = await writeTask(write);
       } catch (error) {
         const refusal = refusalOfFailedCall(error);
         if (!refusal || !patches.refusedWritesWaitOnBackoff) throw error;
@@ -170,10 +178,12 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
         continue;
       }
       // Handlers may have changed the requirement while the write was in flight: then it stays unsynced.
-      const current =
-        state.requirements[key] ??
-        (patches.closesEscalationWrittenMeanwhile ? escalationClosedMeanwhile(state, requirement, result.taskId) : undefined);
-      if (!current) continue;
+      let current = state.requirements[key];
+      if (!current) {
+        deprecatePatch(DEPRECATED_PATCH_IDS.closesEscalationWrittenMeanwhile);
+        current = escalationClosedMeanwhile(state, requirement, result.taskId);
+        if (!current) continue;
+      }
       const unchanged = JSON.stringify(current) === written;
       state = { ...state, requirements: { ...state.requirements, [key]: { ...withoutWriteFailure(current), taskId: result.taskId, synced: unchanged } } };
       if (result.changedInEhr) {
@@ -190,10 +200,10 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
   }
 
   /** The start's evidence search; a refusal waits on the same backoff as a refused write (nothing else runs before the start is reconciled). */
-  async function searchEvidenceUntilAnswered(search: EvidenceSearch): Promise<EvidenceFound> {
+  async function findStartEvidence(search: EvidenceSearch): Promise<EvidenceFound> {
     for (let attempts = 1; ; attempts++) {
       try {
-        return await searchEvidence(search, patches.writesLocallyFirst);
+        return await findEvidence(search);
       } catch (error) {
         const refusal = refusalOfFailedCall(error);
         if (!refusal || !patches.refusedWritesWaitOnBackoff) throw error;

@@ -9,7 +9,7 @@
  * day on with cursors of its own, one activity run per type between polls, and starts no episode
  * whose EpisodeOfCare ended before that day.
  */
-import { condition, continueAsNew, defineQuery, defineSignal, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, defineQuery, defineSignal, deprecatePatch, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { type EpisodeDefaultsInput, episodeDefaultsSchema } from '../../domain/episode/episode-defaults.ts';
 import { isLocalDate, startOfLocalDay } from '../../domain/rules/index.ts';
 import type { FhirChangeActivities, FhirChangesPolled } from '../../domain/polling/activity-contract.ts';
@@ -65,7 +65,10 @@ export const getPollingState = defineQuery<FhirPollingState>('getPollingState');
 export const DEFAULT_OVERLAP_MS = 60_000;
 const POLLS_PER_RUN = 200;
 
-/** Changes of the command sequence that histories recorded before them did not make. */
+/**
+ * Changes of the command sequence that histories recorded before them did not make, retired to
+ * `deprecatePatch` (CONTRIBUTING.md, "Patches"): called where the old and new sequences parted.
+ */
 export const POLLING_PATCHES = {
   /** Continue-as-new is also checked between the activity runs of one poll. */
   continuesAsNewBetweenRuns: 'polling-continues-as-new-between-runs',
@@ -112,7 +115,10 @@ export async function fhirPolling(input: FhirPollingInput): Promise<never> {
     requested = false;
     for (const resourceType of input.resourceTypes) {
       for (let more = true; more; ) {
-        if (workflowInfo().continueAsNewSuggested && patched(POLLING_PATCHES.continuesAsNewBetweenRuns)) return continued();
+        if (workflowInfo().continueAsNewSuggested) {
+          deprecatePatch(POLLING_PATCHES.continuesAsNewBetweenRuns);
+          return continued();
+        }
         const result = await poll(resourceType, state.cursors[resourceType] ?? currentCursor(undefined, since));
         state.cursors[resourceType] = currentCursor(result.cursor);
         state.delivered += result.delivered;
@@ -121,8 +127,9 @@ export async function fhirPolling(input: FhirPollingInput): Promise<never> {
       }
     }
     state.polls += 1;
-    const backfilling = isUnderWay(state.backfill) && patched(POLLING_PATCHES.backfills);
+    const backfilling = isUnderWay(state.backfill);
     if (backfilling && state.backfill) {
+      deprecatePatch(POLLING_PATCHES.backfills);
       const backfill = state.backfill;
       for (const [resourceType, cursor] of Object.entries(backfill.cursors)) {
         if (workflowInfo().continueAsNewSuggested) return continued();
