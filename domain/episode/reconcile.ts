@@ -11,13 +11,13 @@ import { CONTACT_KINDS } from '../vocabulary.ts';
 import type { EvidenceFound, EvidenceSearch } from './activity-contract.ts';
 import { ALL_PATCHES, type EpisodePatches } from './patches.ts';
 import { idOf } from './input.ts';
-import { addRequirement, asDeadline, meet, pendingOf, requirementKey } from './requirements.ts';
+import { addRequirement, asDeadline, meet, requirementKey, requirementsOfKind } from './requirements.ts';
 import { advanceEpisode } from './schedule.ts';
-import type { EpisodeState } from './state.ts';
+import { type EpisodeState, isPending } from './state.ts';
 
 export function startDeadlines(state: EpisodeState, now: number, patches: EpisodePatches = ALL_PATCHES): Deadline[] {
   // Discharged before the start was reconciled: what remains to do is the Discharge Plan.
-  if (state.status !== 'active' && patches.dischargedStartLooksForDischargePlanOnly) return pendingOf(state, 'DISCHARGE-PLAN').map(asDeadline);
+  if (state.status !== 'active' && patches.dischargedStartLooksForDischargePlanOnly) return requirementsOfKind(state, 'discharge').filter(isPending).map(asDeadline);
   const { admissionDate, policy } = state.config;
   return [
     ...admissionDeadlines(admissionDate, policy),

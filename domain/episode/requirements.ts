@@ -4,7 +4,7 @@
  * the draft state handed to them by the reducers (which clone first), and mark each touched
  * requirement unsynced so its Task gets written.
  */
-import { DEADLINE_RULES, type Deadline, type DeadlineCode, stageAt, timeliness } from '../rules/index.ts';
+import { DEADLINE_RULES, type Deadline, type DeadlineCode, ruleOf, type RuleKind, stageAt, timeliness } from '../rules/index.ts';
 import type { RequirementCode } from '../vocabulary.ts';
 import { ALL_PATCHES, type EpisodePatches } from './patches.ts';
 import { type EpisodeState, isOpen, isPending, type Requirement } from './state.ts';
@@ -139,8 +139,9 @@ export function close(
   closeEscalation(state, requirement, { stage, reason, closedAt: now });
 }
 
-export function pendingOf(state: EpisodeState, code: RequirementCode): Requirement[] {
-  return Object.values(state.requirements).filter((requirement) => requirement.code === code && isPending(requirement));
+/** The requirements, pending or not, whose rule is of `kind` (program discharge: the Discharge Plan). */
+export function requirementsOfKind(state: EpisodeState, kind: RuleKind): Requirement[] {
+  return Object.values(state.requirements).filter((requirement) => ruleOf(requirement.code)?.kind === kind);
 }
 
 /** The next instant at which the clock changes some requirement's stage, if any. */

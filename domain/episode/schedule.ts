@@ -7,7 +7,7 @@
 import { dischargeGraceEndsAt, recurringDeadlines, triggeredDeadlines } from '../rules/index.ts';
 import { ALL_PATCHES, type EpisodePatches } from './patches.ts';
 import { forgetOldEvidence, applyRememberedEvidence } from './evidence.ts';
-import { addRequirement, advanceRequirement, asDeadline, nextTransitionAt, pendingOf } from './requirements.ts';
+import { addRequirement, advanceRequirement, asDeadline, nextTransitionAt, requirementsOfKind } from './requirements.ts';
 import { type EpisodeState, isPending, MET_STAGES } from './state.ts';
 import { failedWrites } from './write-failure.ts';
 
@@ -43,7 +43,7 @@ function scheduleHospitalWeeks(state: EpisodeState, now: number): void {
 }
 
 function graceEndsAt(state: EpisodeState): number | undefined {
-  const [plan] = pendingOf(state, 'DISCHARGE-PLAN');
+  const plan = requirementsOfKind(state, 'discharge').find(isPending);
   return plan && dischargeGraceEndsAt(asDeadline(plan), state.config.policy);
 }
 
@@ -54,7 +54,7 @@ function graceEndsAt(state: EpisodeState): number | undefined {
  */
 function closeDischargedEpisode(state: EpisodeState, now: number, patches: EpisodePatches): void {
   if (state.status !== 'discharged') return;
-  const plan = Object.values(state.requirements).find((requirement) => requirement.code === 'DISCHARGE-PLAN');
+  const [plan] = requirementsOfKind(state, 'discharge');
   if (!plan) return;
   if (MET_STAGES.includes(plan.stage)) Object.assign(state, { status: 'closed', closedReason: 'discharge-plan-met' });
   else if (!isPending(plan)) Object.assign(state, { status: 'closed', closedReason: 'discharge-plan-withdrawn' });
