@@ -1,11 +1,12 @@
 /**
  * Looks in the record for what already met requirements that were due before the episode's
- * workflow started: a completed QuestionnaireResponse of the requirement's Questionnaire, a
- * finished face-to-face Encounter, or our Task completed in the EHR.
+ * workflow started, as each item (from the requirement's rule) says: a completed QuestionnaireResponse
+ * of its Questionnaire, a finished contact Encounter of a kind it names, or our Task completed in the EHR.
  */
 import type { MedplumClient } from '@medplum/core';
 import type { Encounter, QuestionnaireResponse, Task } from '@medplum/fhirtypes';
-import { isFinishedFaceToFace } from '../domain/fhir/contact-codes.ts';
+import { contactKindOf, isFinishedFaceToFace } from '../domain/fhir/contact-codes.ts';
+import type { ContactKind } from '../domain/vocabulary.ts';
 import type { EvidenceFound, EvidenceSearch, EvidenceSearchItem } from '../domain/episode/activity-contract.ts';
 import { expectSearchset } from './fhir-answer.ts';
 import { classifyFhirError } from './fhir-errors.ts';
@@ -38,8 +39,17 @@ async function completedResponse(fhir: MedplumClient, patient: string, item: Evi
   return response && { reference: `QuestionnaireResponse/${response.id}`, at: response.authored ?? item.to };
 }
 
-async function faceToFaceEncounter(fhir: MedplumClient, patient: string, item: EvidenceSearchItem): Promise<Found> {
-  if (!item.faceToFace) return undefined;
+/** A face-to-face contact is one in person with the client (`isFinishedFaceToFace`); other kinds go by their coding. */
+function isFinishedContactOf(kinds: readonly ContactKind[], encounter: Encounter): boolean {
+  if (kinds.includes('face-to-face') && isFinishedFaceToFace(encounter)) return true;
+  const kind = contactKindOf(encounter);
+  return encounter.status === 'finished' && kind !== undefined && kind !== 'face-to-face' && kinds.includes(kind);
+}
+
+async function contactEncounter(fhir: MedplumClient, patient: string, item: EvidenceSearchItem): Promise<Found> {
+  // Inputs recorded before `contactKinds` say only `faceToFace`.
+  const kinds = item.contactKinds ?? (item.faceToFace ? ['face-to-face'] : []);
+  if (kinds.length === 0) return undefined;
   const query = new URLSearchParams([
     ['subject', patient],
     ['status', 'finished'],
@@ -48,7 +58,7 @@ async function faceToFaceEncounter(fhir: MedplumClient, patient: string, item: E
     ['_sort', 'date'],
   ]);
   const encounters = expectSearchset(await fhir.searchResources('Encounter', query, { cache: 'no-cache' }), `search Encounter for ${item.key}`) as Encounter[];
-  const encounter = encounters.find(isFinishedFaceToFace);
+  const encounter = encounters.find((candidate) => isFinishedContactOf(kinds, candidate));
   return encounter && { reference: `Encounter/${encounter.id}`, at: encounter.period?.start ?? item.to };
 }
 
@@ -59,7 +69,7 @@ export async function findEvidenceWith(fhir: MedplumClient, search: EvidenceSear
       const evidence =
         (await completedTask(fhir, item)) ??
         (await completedResponse(fhir, search.patient, item)) ??
-        (await faceToFaceEncounter(fhir, search.patient, item));
+        (await contactEncounter(fhir, search.patient, item));
       if (evidence) found[item.key] = evidence;
     } catch (error) {
       classifyFhirError(error, `search evidence for ${item.key}`);

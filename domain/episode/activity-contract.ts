@@ -2,7 +2,7 @@
  * The activities the episode workflow calls, as types only: `activities/` implements them, the
  * workflow proxies them. Payloads are ids, codes and dates.
  */
-import type { RequirementCode } from '../vocabulary.ts';
+import type { ContactKind, RequirementCode } from '../vocabulary.ts';
 import type { Requirement } from './state.ts';
 
 export interface RequirementTaskWrite {
@@ -31,8 +31,10 @@ export interface EvidenceSearchItem {
   taskIdentifier: string;
   /** Completed QuestionnaireResponses of this Questionnaire count. */
   questionnaire?: string;
-  /** Finished face-to-face Encounters count. */
+  /** Finished face-to-face Encounters count (in inputs recorded before `contactKinds`, the only contact evidence). */
   faceToFace: boolean;
+  /** Finished contact Encounters of these kinds count. */
+  contactKinds?: ContactKind[];
   /** ISO instants bounding where evidence counts. */
   from: string;
   to: string;

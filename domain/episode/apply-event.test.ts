@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { applyEvent, isOlderThanApplied, sourceOf } from './apply-event.ts';
 import { ALL_PATCHES, type EpisodePatches, NO_PATCHES } from './patches.ts';
 import { event, type EventFields, noon, startedEpisode, unsyncedKeys, written } from './episode-fixtures.ts';
-import { tick } from './schedule.ts';
+import { advance } from './schedule.ts';
 import type { EpisodeState } from './state.ts';
 
 const apply = (state: EpisodeState, fields: EventFields, now: number, patches: EpisodePatches = ALL_PATCHES) =>
@@ -89,7 +89,7 @@ describe('a hospital stay', () => {
 
   test('released after its weeks\' Tasks were written: the open week is cancelled, the missed week stays overdue', () => {
     const admitted = written(apply(startedEpisode('2026-01-15', noon('2026-03-02')), admission, noon('2026-03-02')));
-    const later = written(tick(admitted, noon('2026-03-12')));
+    const later = written(advance(admitted, noon('2026-03-12')));
     expect(stages(later, 'HOSPITAL-CONTACT')).toEqual({ 'h1/week-1': 'overdue', 'h1/week-2': 'due-soon', 'h1/week-3': 'scheduled' });
     const after = apply(later, { ...release, releasedOn: '2026-03-12' }, noon('2026-03-12'));
     expect(stages(after, 'HOSPITAL-CONTACT')).toEqual({ 'h1/week-1': 'overdue', 'h1/week-2': 'superseded', 'h1/week-3': 'superseded' });
@@ -120,7 +120,7 @@ describe('a hospital stay', () => {
 
 describe('program discharge', () => {
   test('cancels the written Tasks, closes what was never written without a Task, opens the Discharge Plan', () => {
-    const overdue = written(tick(startedEpisode('2026-01-15', noon('2026-01-20')), noon('2026-02-10')));
+    const overdue = written(advance(startedEpisode('2026-01-15', noon('2026-01-20')), noon('2026-02-10')));
     const contacted = apply(overdue, { type: 'contact-recorded', encounterId: 'c1', kind: 'face-to-face', date: '2026-02-10' }, noon('2026-02-10'));
     expect(unsyncedKeys(contacted)).toEqual(['NOTE-INDIVIDUAL/c1']);
     const after = apply(contacted, { type: 'program-discharge', date: '2026-02-10' }, noon('2026-02-10'));
@@ -153,7 +153,7 @@ describe('evidence and the EHR', () => {
   });
 
   test('an assessment in the month a quarterly review falls due waives it and its crisis plan review', () => {
-    const open = written(tick(startedEpisode('2026-01-15', now), noon('2026-04-01')));
+    const open = written(advance(startedEpisode('2026-01-15', now), noon('2026-04-01')));
     expect(stages(open, 'QR')).toMatchObject({ '2026-04-15': 'open' });
     const after = apply(open, { type: 'assessment-completed', date: '2026-04-02' }, noon('2026-04-02'));
     expect(after.requirements['QR/2026-04-15']).toMatchObject({ stage: 'waived', synced: false });

@@ -2,12 +2,12 @@
  * The reducer for events: state + event → new state. Pure: the workflow passes its clock in.
  * A repeated event id changes nothing; events may arrive in any order.
  */
-import { contactNoteDeadline, dischargePlanDeadline, isWaivedByAssessment, localDateOf, postHospitalContactDeadline } from '../rules/index.ts';
+import { isWaivedByAssessment, localDateOf, ruleOf, type StayChange, type Trigger, triggeredDeadlines } from '../rules/index.ts';
 import { ALL_PATCHES, type EpisodePatches } from './patches.ts';
 import { applyContactEvidence, applyDocumentEvidence } from './evidence.ts';
 import type { EpisodeEvent } from './events.ts';
-import { addRequirement, asDeadline, close, meet, pendingOf } from './requirements.ts';
-import { settle } from './schedule.ts';
+import { addRequirement, asDeadline, close, meet } from './requirements.ts';
+import { advanceEpisode } from './schedule.ts';
 import { type EpisodeState, isOpen, isPending, type Requirement } from './state.ts';
 
 const MAX_SEEN_EVENT_IDS = 1000;
@@ -20,62 +20,60 @@ type Handler<T extends EpisodeEvent['type']> = (
   patches: EpisodePatches,
 ) => void;
 
-/** A readmission before the post-hospital contact is met closes that requirement; the new stay's weeks take over. */
-function supersedeByReadmission(state: EpisodeState, now: number, patches: EpisodePatches): void {
-  for (const requirement of pendingOf(state, 'POST-HOSPITAL-CONTACT')) {
-    const releasedOn = state.stays[requirement.cycle]?.releasedOn;
-    const readmission = Object.entries(state.stays).find(
-      ([encounterId, stay]) => encounterId !== requirement.cycle && stay.admittedOn && releasedOn && stay.admittedOn >= releasedOn,
-    );
-    if (readmission) {
-      close(state, requirement, 'superseded', `Readmitted to hospital (Encounter/${readmission[0]}) before the post-hospital contact`, now, patches);
-    }
+/**
+ * An occurrence whose Task is already out and overdue stays open when its rule keeps overdue ones
+ * (a missed weekly contact is a real miss). One whose Task was never written (a stay reported only
+ * once it had ended) is not written at all.
+ */
+function keepsOverdueTask(requirement: Requirement, patches: EpisodePatches): boolean {
+  return requirement.stage === 'overdue' && (requirement.taskId !== undefined || !patches.noTaskBornCancelled);
+}
+
+/** Closes the pending requirements whose rule says the hospital admission or release `change` supersedes them. */
+function supersedeOnStayChange(state: EpisodeState, change: StayChange, now: number, patches: EpisodePatches): void {
+  for (const requirement of Object.values(state.requirements)) {
+    const supersession = ruleOf(requirement.code)?.supersededBy;
+    if (!supersession || !isPending(requirement)) continue;
+    if (supersession.keepsOverdue && keepsOverdueTask(requirement, patches)) continue;
+    const reason = supersession.reason(requirement, change);
+    if (reason) close(state, requirement, 'superseded', reason, now, patches);
   }
+}
+
+/** Adds the requirements `trigger` starts under the rules of `kind`, about `focus`. */
+function addTriggered(state: EpisodeState, kind: 'hospital-release' | 'contact' | 'discharge', trigger: Trigger, focus: string, now: number): void {
+  for (const deadline of triggeredDeadlines(kind, trigger, state.config.policy)) addRequirement(state, deadline, focus, now);
 }
 
 const hospitalAdmission: Handler<'hospital-admission'> = (state, event, now, patches) => {
   const stay = (state.stays[event.encounterId] ??= {});
   stay.admittedOn = event.admittedOn;
-  supersedeByReadmission(state, now, patches);
+  supersedeOnStayChange(state, { event: 'hospital-admission', encounterId: event.encounterId, stays: state.stays }, now, patches);
 };
-
-/**
- * A week of the stay whose Task is already out and overdue stays open: a missed weekly contact is a
- * real miss. One whose Task was never written (a stay reported only once it had ended) is not
- * written at all: the post-hospital contact takes over.
- */
-function keepsOverdueWeek(week: Requirement, patches: EpisodePatches): boolean {
-  return week.stage === 'overdue' && (week.taskId !== undefined || !patches.noTaskBornCancelled);
-}
 
 const hospitalRelease: Handler<'hospital-release'> = (state, event, now, patches) => {
   const stay = (state.stays[event.encounterId] ??= {});
   stay.releasedOn = event.releasedOn;
-  for (const week of pendingOf(state, 'HOSPITAL-CONTACT')) {
-    if (week.focus === `Encounter/${event.encounterId}` && !keepsOverdueWeek(week, patches)) {
-      close(state, week, 'superseded', `Released from hospital on ${event.releasedOn}`, now, patches);
-    }
+  if (state.status === 'active') {
+    addTriggered(state, 'hospital-release', { date: event.releasedOn, encounterId: event.encounterId }, `Encounter/${event.encounterId}`, now);
   }
-  if (state.status !== 'active') return;
-  const deadline = postHospitalContactDeadline({ encounterId: event.encounterId, date: event.releasedOn }, state.config.policy);
-  addRequirement(state, deadline, `Encounter/${event.encounterId}`, now);
-  supersedeByReadmission(state, now, patches);
+  supersedeOnStayChange(state, { event: 'hospital-release', encounterId: event.encounterId, stays: state.stays }, now, patches);
 };
 
 const contactRecorded: Handler<'contact-recorded'> = (state, event, now) => {
   const contact = { encounterId: event.encounterId, kind: event.kind, date: event.date };
   if (!state.contacts.some((known) => known.encounterId === contact.encounterId)) state.contacts.push(contact);
   if (state.status === 'active') {
-    const deadline = contactNoteDeadline(event.kind, { encounterId: event.encounterId, date: event.date }, state.config.policy);
-    addRequirement(state, deadline, `Encounter/${event.encounterId}`, now);
+    addTriggered(state, 'contact', { date: event.date, encounterId: event.encounterId, contactKind: event.kind }, `Encounter/${event.encounterId}`, now);
   }
   applyContactEvidence(state, contact, now);
 };
 
+/** Waives the pending requirements whose rule an assessment on `date` waives. */
 function recordAssessment(state: EpisodeState, date: string, now: number, patches: EpisodePatches): void {
   if (!state.assessmentDates.includes(date)) state.assessmentDates = [...state.assessmentDates, date].sort();
-  for (const requirement of [...pendingOf(state, 'QR'), ...pendingOf(state, 'CIP-REVIEW')]) {
-    if (isWaivedByAssessment(asDeadline(requirement), date, state.config.policy)) {
+  for (const requirement of Object.values(state.requirements)) {
+    if (isPending(requirement) && isWaivedByAssessment(asDeadline(requirement), date, state.config.policy)) {
       close(state, requirement, 'waived', `Assessment completed on ${date}, in the month this review is due`, now, patches);
     }
   }
@@ -88,7 +86,7 @@ const documentCompleted: Handler<'document-completed'> = (state, event, now, pat
     { requirement: event.requirement, cycle: event.cycle, questionnaireResponseId: event.questionnaireResponseId, completedAt },
     now,
   );
-  if (event.requirement === 'ANNUAL-ASSESSMENT') recordAssessment(state, localDateOf(completedAt, state.config.policy.timeZone), now, patches);
+  if (ruleOf(event.requirement)?.evidence.recordsAssessment) recordAssessment(state, localDateOf(completedAt, state.config.policy.timeZone), now, patches);
 };
 
 const assessmentCompleted: Handler<'assessment-completed'> = (state, event, now, patches) => recordAssessment(state, event.date, now, patches);
@@ -123,7 +121,7 @@ const programDischarge: Handler<'program-discharge'> = (state, event, now, patch
     close(state, requirement, 'discharged', `Client discharged from the program on ${event.date}`, now, patches);
   }
   Object.assign(state, { status: 'discharged', dischargeDate: event.date });
-  addRequirement(state, dischargePlanDeadline(event.date, state.config.policy), state.config.episodeOfCare, now);
+  addTriggered(state, 'discharge', { date: event.date }, state.config.episodeOfCare, now);
 };
 
 const HANDLERS: { [T in EpisodeEvent['type']]: Handler<T> } = {
@@ -168,6 +166,6 @@ export function applyEvent(state: EpisodeState, event: EpisodeEvent, now: number
   next.eventsThisRun += 1;
   rememberSourceVersion(next, event);
   (HANDLERS[event.type] as Handler<typeof event.type>)(next, event, now, patches);
-  settle(next, now, patches);
+  advanceEpisode(next, now, patches);
   return next;
 }

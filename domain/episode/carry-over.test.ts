@@ -2,7 +2,7 @@ import { expect, test } from 'vitest';
 import { applyEvent } from './apply-event.ts';
 import { carryOver } from './carry-over.ts';
 import { event, type EventFields, noon, startedEpisode, written } from './episode-fixtures.ts';
-import { tick } from './schedule.ts';
+import { advance } from './schedule.ts';
 import type { EpisodeState } from './state.ts';
 
 const apply = (state: EpisodeState, fields: EventFields, now: number) => written(applyEvent(state, event(fields), now));
@@ -14,7 +14,7 @@ function episode(): EpisodeState {
   state = apply(state, { type: 'contact-recorded', encounterId: 'c1', kind: 'face-to-face', date: '2026-01-21' }, noon('2026-01-21'));
   state = apply(state, { type: 'document-completed', requirement: 'NOTE-INDIVIDUAL', cycle: 'c1', questionnaireResponseId: 'n1', completedAt: '2026-01-21T15:00:00-06:00' }, noon('2026-01-21'));
   state = apply(state, { type: 'contact-recorded', encounterId: 'c2', kind: 'face-to-face', date: '2026-03-02' }, noon('2026-03-02'));
-  state = written(tick(state, noon('2026-04-01')));
+  state = written(advance(state, noon('2026-04-01')));
   return apply(state, { type: 'document-completed', requirement: 'QR', questionnaireResponseId: 'qr1', completedAt: '2026-04-10T10:00:00-05:00' }, noon('2026-04-10'));
 }
 

@@ -3,7 +3,7 @@ import { applyEvent } from './apply-event.ts';
 import { NO_PATCHES } from './patches.ts';
 import { event, type EventFields, noon, startedEpisode, written } from './episode-fixtures.ts';
 import { applyDocumentEvidence, contactMeets, documentMeets, forgetOldEvidence } from './evidence.ts';
-import { tick } from './schedule.ts';
+import { advance } from './schedule.ts';
 import type { CompletedDocument, Contact, EpisodeState } from './state.ts';
 
 const apply = (state: EpisodeState, fields: EventFields, now: number) => applyEvent(state, event(fields), now);
@@ -13,7 +13,7 @@ function episode(): EpisodeState {
   let state = startedEpisode('2026-01-15', noon('2026-03-02'));
   state = written(apply(state, { type: 'hospital-admission', encounterId: 'h1', admittedOn: '2026-03-02' }, noon('2026-03-02')));
   state = written(apply(state, { type: 'hospital-release', encounterId: 'h1', releasedOn: '2026-03-20' }, noon('2026-03-20')));
-  return written(tick(state, noon('2026-04-01')));
+  return written(advance(state, noon('2026-04-01')));
 }
 
 describe('which contact meets which requirement', () => {
@@ -64,14 +64,14 @@ describe('evidence that arrives before its requirement', () => {
   };
 
   test('a completed review with nothing open is remembered, and meets the review and its crisis plan review when they open', () => {
-    const opened = tick(remembered(), noon('2026-03-17'));
+    const opened = advance(remembered(), noon('2026-03-17'));
     expect(opened.requirements['QR/2026-04-15']).toMatchObject({ stage: 'met-on-time', evidence: 'QuestionnaireResponse/qr1' });
     expect(opened.requirements['CIP-REVIEW/2026-04-15']).toMatchObject({ stage: 'met-on-time', evidence: 'QuestionnaireResponse/qr1' });
     expect(opened.documents).toEqual([]);
   });
 
   test('histories recorded before the fix let it meet only the first to open (the review itself stayed open)', () => {
-    const opened = tick(remembered(), noon('2026-03-17'), NO_PATCHES);
+    const opened = advance(remembered(), noon('2026-03-17'), NO_PATCHES);
     expect(opened.requirements['CIP-REVIEW/2026-04-15']).toMatchObject({ stage: 'met-on-time' });
     expect(opened.requirements['QR/2026-04-15']).toMatchObject({ stage: 'open' });
   });

@@ -3,8 +3,7 @@
  * meets (a contact recorded before the hospital release reaches us), so contacts and unmatched
  * documents are remembered for a while and tried against every requirement that opens.
  */
-import { localDateOf, startOfLocalDay } from '../rules/index.ts';
-import { QUESTIONNAIRE_FOR_REQUIREMENT } from '../vocabulary.ts';
+import { localDateOf, ruleOf, startOfLocalDay } from '../rules/index.ts';
 import { ALL_PATCHES, type EpisodePatches } from './patches.ts';
 import { meet } from './requirements.ts';
 import { type CompletedDocument, type Contact, type EpisodeState, isPending, type Requirement } from './state.ts';
@@ -17,12 +16,12 @@ function openedOn(state: EpisodeState, requirement: Requirement): string {
   return localDateOf(requirement.opensAt, state.config.policy.timeZone);
 }
 
-/** Contacts meet the hospital requirements: any contact a week of the stay, a face-to-face one the post-release visit. */
+/** A contact meets a requirement whose rule takes contacts: of a kind it names, from the day it opens (and by its due date when the rule says so). */
 export function contactMeets(state: EpisodeState, requirement: Requirement, contact: Contact): boolean {
-  if (contact.date < openedOn(state, requirement)) return false;
-  if (requirement.code === 'POST-HOSPITAL-CONTACT') return contact.kind === 'face-to-face';
-  if (requirement.code === 'HOSPITAL-CONTACT') return contact.date <= requirement.dueDate;
-  return false;
+  const wanted = ruleOf(requirement.code)?.evidence.contact;
+  if (!wanted || contact.date < openedOn(state, requirement)) return false;
+  if (wanted.kinds && !wanted.kinds.includes(contact.kind)) return false;
+  return !wanted.byDueDate || contact.date <= requirement.dueDate;
 }
 
 /**
@@ -30,8 +29,8 @@ export function contactMeets(state: EpisodeState, requirement: Requirement, cont
  * Review also meets that quarter's CIP review), in the cycle it names or else the open one.
  */
 export function documentMeets(state: EpisodeState, requirement: Requirement, document: CompletedDocument): boolean {
-  const questionnaire = QUESTIONNAIRE_FOR_REQUIREMENT[document.requirement];
-  if (!questionnaire || questionnaire !== QUESTIONNAIRE_FOR_REQUIREMENT[requirement.code]) return false;
+  const questionnaire = ruleOf(document.requirement)?.evidence.questionnaire;
+  if (!questionnaire || questionnaire !== ruleOf(requirement.code)?.evidence.questionnaire) return false;
   if (document.cycle !== undefined) return document.cycle === requirement.cycle;
   return document.completedAt >= requirement.opensAt;
 }

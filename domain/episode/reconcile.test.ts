@@ -3,6 +3,7 @@ import { applyEvent } from './apply-event.ts';
 import { ALL_PATCHES, type EpisodePatches, NO_PATCHES } from './patches.ts';
 import { episodeConfig, event, noon } from './episode-fixtures.ts';
 import { evidenceSearchFor, reconcile, startDeadlines } from './reconcile.ts';
+import { hospitalContactDeadline, postHospitalContactDeadline } from '../rules/index.ts';
 import { initialState } from './state.ts';
 
 /** Admitted 2026-01-15, the workflow starts on 2026-05-01: CIP-INITIAL and the April review are past due. */
@@ -22,6 +23,20 @@ describe('an episode that starts after its admission', () => {
     const cip = search.items[0]!;
     expect(cip).toMatchObject({ questionnaire: 'https://fhir.care-episodes.org/Questionnaire/crisis-intervention-plan', to: new Date(START).toISOString() });
     expect(Date.parse(cip.from)).toBeLessThan(noon('2026-01-15'));
+  });
+
+  test('asks for what each rule takes: the post-hospital contact a face-to-face contact or its note, a hospital week any contact', () => {
+    const { policy } = state.config;
+    const search = evidenceSearchFor(
+      state,
+      [postHospitalContactDeadline({ encounterId: 'h1', date: '2026-04-20' }, policy), hospitalContactDeadline({ encounterId: 'h2', admittedOn: '2026-04-22' }, 1, policy)],
+      START,
+    )!;
+    expect(search.items.map(({ key, questionnaire, faceToFace, contactKinds }) => ({ key, questionnaire, faceToFace, contactKinds }))).toEqual([
+      { key: 'POST-HOSPITAL-CONTACT/h1', questionnaire: 'https://fhir.care-episodes.org/Questionnaire/post-hospital-contact-note', faceToFace: true, contactKinds: ['face-to-face'] },
+      { key: 'HOSPITAL-CONTACT/h2/week-1', questionnaire: undefined, faceToFace: true, contactKinds: ['face-to-face', 'collateral', 'crisis', 'treatment-team'] },
+    ]);
+    expect(deadlines.flatMap((deadline) => evidenceSearchFor(state, [deadline], START)?.items ?? []).every((item) => item.contactKinds === undefined)).toBe(true);
   });
 
   test('what the record shows met is recorded met by it, on time or late; the rest opens overdue and escalated; nothing is skipped', () => {

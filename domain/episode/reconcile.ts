@@ -6,18 +6,18 @@
  * An episode already discharged by then (the intake started it with the discharge) looks for its
  * Discharge Plan only.
  */
-import { admissionDeadlines, currentCycleDeadlines, type Deadline } from '../rules/index.ts';
-import { QUESTIONNAIRE_FOR_REQUIREMENT } from '../vocabulary.ts';
+import { admissionDeadlines, currentCycleDeadlines, type Deadline, DEADLINE_RULES } from '../rules/index.ts';
+import { CONTACT_KINDS } from '../vocabulary.ts';
 import type { EvidenceFound, EvidenceSearch } from './activity-contract.ts';
 import { ALL_PATCHES, type EpisodePatches } from './patches.ts';
 import { idOf } from './input.ts';
-import { addRequirement, asDeadline, meet, pendingOf, requirementKey } from './requirements.ts';
-import { settle } from './schedule.ts';
-import type { EpisodeState } from './state.ts';
+import { addRequirement, asDeadline, meet, requirementKey, requirementsOfKind } from './requirements.ts';
+import { advanceEpisode } from './schedule.ts';
+import { type EpisodeState, isPending } from './state.ts';
 
 export function startDeadlines(state: EpisodeState, now: number, patches: EpisodePatches = ALL_PATCHES): Deadline[] {
   // Discharged before the start was reconciled: what remains to do is the Discharge Plan.
-  if (state.status !== 'active' && patches.dischargedStartLooksForDischargePlanOnly) return pendingOf(state, 'DISCHARGE-PLAN').map(asDeadline);
+  if (state.status !== 'active' && patches.dischargedStartLooksForDischargePlanOnly) return requirementsOfKind(state, 'discharge').filter(isPending).map(asDeadline);
   const { admissionDate, policy } = state.config;
   return [
     ...admissionDeadlines(admissionDate, policy),
@@ -25,18 +25,21 @@ export function startDeadlines(state: EpisodeState, now: number, patches: Episod
   ];
 }
 
-/** The evidence search for the start deadlines already open at `now`; undefined when none is. */
+/** The evidence search for the start deadlines already open at `now`, each looking for what its rule takes; undefined when none is. */
 export function evidenceSearchFor(state: EpisodeState, deadlines: Deadline[], now: number): EvidenceSearch | undefined {
   const items = deadlines
     .filter((deadline) => deadline.opensAt <= now)
     .map((deadline) => {
       const key = requirementKey(deadline.code, deadline.cycle);
+      const { questionnaire, contact } = DEADLINE_RULES[deadline.code].evidence;
+      const contactKinds = contact && (contact.kinds ?? CONTACT_KINDS);
       return {
         key,
         code: deadline.code,
         taskIdentifier: `${idOf(state.config.episodeOfCare)}/${key}`,
-        questionnaire: QUESTIONNAIRE_FOR_REQUIREMENT[deadline.code],
-        faceToFace: deadline.code === 'POST-HOSPITAL-CONTACT',
+        questionnaire,
+        faceToFace: contactKinds?.includes('face-to-face') ?? false,
+        ...(contactKinds ? { contactKinds: [...contactKinds] } : {}),
         from: new Date(deadline.opensAt).toISOString(),
         to: new Date(now).toISOString(),
       };
@@ -59,6 +62,6 @@ export function reconcile(
   }
   next.reconciled = true;
   next.recurringUntil = now;
-  settle(next, now, patches);
+  advanceEpisode(next, now, patches);
   return next;
 }

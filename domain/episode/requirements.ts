@@ -4,10 +4,10 @@
  * the draft state handed to them by the reducers (which clone first), and mark each touched
  * requirement unsynced so its Task gets written.
  */
-import { DEADLINE_RULES, type Deadline, type DeadlineCode } from '../rules/index.ts';
+import { DEADLINE_RULES, type Deadline, type DeadlineCode, ruleOf, type RuleKind, stageAt, timeliness } from '../rules/index.ts';
 import type { RequirementCode } from '../vocabulary.ts';
 import { ALL_PATCHES, type EpisodePatches } from './patches.ts';
-import { type EpisodeState, isOpen, isPending, type Requirement, type Stage } from './state.ts';
+import { type EpisodeState, isOpen, isPending, type Requirement } from './state.ts';
 
 /** The rules' view of a requirement (escalations have no rule of their own). */
 export function asDeadline(requirement: Requirement): Deadline {
@@ -49,14 +49,6 @@ export function addRequirement(state: EpisodeState, deadline: Deadline, focus: s
   return requirement;
 }
 
-/** The stage the clock alone puts a pending requirement in at `now`. */
-function stageAt(requirement: Requirement, now: number): Stage {
-  if (now < requirement.opensAt) return 'scheduled';
-  if (now > requirement.dueAt) return 'overdue';
-  if (now >= requirement.dueSoonAt) return 'due-soon';
-  return 'open';
-}
-
 /** Applies the clock to one requirement: opens it, marks it due soon, or overdue with an escalation. */
 export function advanceRequirement(state: EpisodeState, requirement: Requirement, now: number): void {
   if (!isPending(requirement) || requirement.code === 'ESCALATION') return;
@@ -66,10 +58,6 @@ export function advanceRequirement(state: EpisodeState, requirement: Requirement
   requirement.stage = stage;
   requirement.synced = false;
   if (stage === 'overdue') escalate(state, requirement, now);
-}
-
-export function advanceAll(state: EpisodeState, now: number): void {
-  for (const requirement of Object.values(state.requirements)) advanceRequirement(state, requirement, now);
 }
 
 /**
@@ -106,7 +94,7 @@ function escalationOf(state: EpisodeState, requirement: Requirement): Requiremen
 export function meet(state: EpisodeState, requirement: Requirement, evidence: string, at: number, now: number): void {
   if (!isPending(requirement)) return;
   if (requirement.stage === 'scheduled') requirement.openedAt = now;
-  const stage: Stage = at <= requirement.dueAt ? 'met-on-time' : 'met-late';
+  const stage = timeliness(requirement, at);
   Object.assign(requirement, { stage, evidence, metAt: at, closedAt: now, synced: false });
   closeEscalation(state, requirement, { stage, evidence, metAt: at, closedAt: now });
 }
@@ -151,8 +139,9 @@ export function close(
   closeEscalation(state, requirement, { stage, reason, closedAt: now });
 }
 
-export function pendingOf(state: EpisodeState, code: RequirementCode): Requirement[] {
-  return Object.values(state.requirements).filter((requirement) => requirement.code === code && isPending(requirement));
+/** The requirements, pending or not, whose rule is of `kind` (program discharge: the Discharge Plan). */
+export function requirementsOfKind(state: EpisodeState, kind: RuleKind): Requirement[] {
+  return Object.values(state.requirements).filter((requirement) => ruleOf(requirement.code)?.kind === kind);
 }
 
 /** The next instant at which the clock changes some requirement's stage, if any. */

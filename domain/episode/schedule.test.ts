@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { applyEvent } from './apply-event.ts';
 import { event, noon, startedEpisode, written } from './episode-fixtures.ts';
-import { nextWakeUp, tick } from './schedule.ts';
+import { advance, nextWakeUp } from './schedule.ts';
 import type { EpisodeState } from './state.ts';
 
 const keysIn = (state: EpisodeState, stage: string) =>
@@ -10,7 +10,7 @@ const keysIn = (state: EpisodeState, stage: string) =>
     .map((requirement) => requirement.key)
     .sort();
 
-describe('tick: what the clock brings', () => {
+describe('advance: what the clock brings', () => {
   test('at admission the year ahead is scheduled: three quarterly reviews with their crisis plan reviews, then the annual cycle, no January review', () => {
     const state = startedEpisode('2026-01-15', noon('2026-01-15'));
     expect(keysIn(state, 'open')).toEqual(['CIP-INITIAL/1']);
@@ -28,14 +28,14 @@ describe('tick: what the clock brings', () => {
 
   test('a review opens 30 days before it is due and turns due soon 2 business days before', () => {
     const state = startedEpisode('2026-01-15', noon('2026-01-15'));
-    expect(tick(state, noon('2026-03-15')).requirements['QR/2026-04-15']?.stage).toBe('scheduled');
-    expect(tick(state, noon('2026-03-16')).requirements['QR/2026-04-15']?.stage).toBe('open');
-    expect(tick(state, noon('2026-04-13')).requirements['QR/2026-04-15']?.stage).toBe('due-soon');
-    expect(tick(state, noon('2026-04-16')).requirements['QR/2026-04-15']?.stage).toBe('overdue');
+    expect(advance(state, noon('2026-03-15')).requirements['QR/2026-04-15']?.stage).toBe('scheduled');
+    expect(advance(state, noon('2026-03-16')).requirements['QR/2026-04-15']?.stage).toBe('open');
+    expect(advance(state, noon('2026-04-13')).requirements['QR/2026-04-15']?.stage).toBe('due-soon');
+    expect(advance(state, noon('2026-04-16')).requirements['QR/2026-04-15']?.stage).toBe('overdue');
   });
 
   test('recurring requirements are scheduled further as time passes', () => {
-    const later = tick(startedEpisode('2026-01-15', noon('2026-01-15')), noon('2026-09-01'));
+    const later = advance(startedEpisode('2026-01-15', noon('2026-01-15')), noon('2026-09-01'));
     expect(Object.keys(later.requirements)).toContain('QR/2027-04-15');
     expect(Object.keys(later.requirements)).not.toContain('QR/2027-01-15');
   });
@@ -43,7 +43,7 @@ describe('tick: what the clock brings', () => {
   test('while a stay lasts, its next week is always known', () => {
     const admitted = applyEvent(startedEpisode('2026-01-15', noon('2026-03-02')), event({ type: 'hospital-admission', encounterId: 'h1', admittedOn: '2026-03-02' }), noon('2026-03-02'));
     expect(Object.keys(admitted.requirements).filter((key) => key.startsWith('HOSPITAL-CONTACT'))).toEqual(['HOSPITAL-CONTACT/h1/week-1', 'HOSPITAL-CONTACT/h1/week-2']);
-    const later = tick(admitted, noon('2026-03-20'));
+    const later = advance(admitted, noon('2026-03-20'));
     expect(Object.keys(later.requirements).filter((key) => key.startsWith('HOSPITAL-CONTACT'))).toHaveLength(4);
   });
 
@@ -56,7 +56,7 @@ describe('tick: what the clock brings', () => {
     if (completed) {
       state = applyEvent(state, event({ type: completed, requirement: 'DISCHARGE-PLAN', questionnaireResponseId: 'dp1', completedAt: new Date(now).toISOString() }), now);
     }
-    expect(tick(state, now)).toMatchObject(expected);
+    expect(advance(state, now)).toMatchObject(expected);
   });
 });
 
@@ -66,19 +66,19 @@ describe('nextWakeUp: the one timer, with what it waits for', () => {
     [noon('2026-01-15'), '2026-01-27', 'CIP-INITIAL/1 due soon'],
     [noon('2026-01-28'), '2026-01-30', 'CIP-INITIAL/1 overdue'],
   ] as const)('at %s: %s, %s', (now, localDay, summary) => {
-    const wakeUp = nextWakeUp(tick(state, now), now)!;
+    const wakeUp = nextWakeUp(advance(state, now), now)!;
     expect(wakeUp.summary).toBe(summary);
     expect(new Date(wakeUp.at).toLocaleDateString('en-CA', { timeZone: 'America/Chicago' })).toBe(localDay);
   });
 
   test('past every open deadline it waits for the next review to open', () => {
     const now = noon('2026-02-10');
-    expect(nextWakeUp(tick(state, now), now)?.summary).toBe('CIP-REVIEW/2026-04-15 opens');
+    expect(nextWakeUp(advance(state, now), now)?.summary).toBe('CIP-REVIEW/2026-04-15 opens');
   });
 
   test('a discharged episode waits for the end of the grace period; a closed one for nothing', () => {
-    const discharged = tick(applyEvent(state, event({ type: 'program-discharge', date: '2026-02-09' }), noon('2026-02-09')), noon('2026-02-25'));
+    const discharged = advance(applyEvent(state, event({ type: 'program-discharge', date: '2026-02-09' }), noon('2026-02-09')), noon('2026-02-25'));
     expect(nextWakeUp(discharged, noon('2026-02-25'))?.summary).toBe('discharge plan grace period ends');
-    expect(nextWakeUp(tick(discharged, noon('2026-04-01')), noon('2026-04-01'))).toBeUndefined();
+    expect(nextWakeUp(advance(discharged, noon('2026-04-01')), noon('2026-04-01'))).toBeUndefined();
   });
 });

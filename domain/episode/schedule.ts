@@ -1,12 +1,13 @@
 /**
- * What the clock brings: recurring requirements coming into their lead time, the weeks of a
- * hospital stay, and the end of the discharge grace period. `tick` is the reducer for "time
- * passed"; `nextWakeUp` is the one instant the workflow sleeps until.
+ * What the clock brings: recurring requirements coming into their lead time, the occurrences of a
+ * hospital stay, and the end of the discharge grace period. `advance` is the reducer for "time
+ * passed" (`advanceEpisode` the same on a draft, which every reducer ends with); `nextWakeUp` is
+ * the one instant the workflow sleeps until.
  */
-import { dischargeGraceEndsAt, hospitalContactDeadline, recurringDeadlines } from '../rules/index.ts';
+import { dischargeGraceEndsAt, recurringDeadlines, triggeredDeadlines } from '../rules/index.ts';
 import { ALL_PATCHES, type EpisodePatches } from './patches.ts';
 import { forgetOldEvidence, applyRememberedEvidence } from './evidence.ts';
-import { addRequirement, advanceAll, asDeadline, nextTransitionAt, pendingOf } from './requirements.ts';
+import { addRequirement, advanceRequirement, asDeadline, nextTransitionAt, requirementsOfKind } from './requirements.ts';
 import { type EpisodeState, isPending, MET_STAGES } from './state.ts';
 import { failedWrites } from './write-failure.ts';
 
@@ -28,21 +29,21 @@ function scheduleRecurring(state: EpisodeState, now: number, patches: EpisodePat
   state.recurringUntil = until;
 }
 
-/** Every week of a current stay up to and including the next one to open. */
+/** Every week of a current stay up to and including the next one to open, for each rule a hospital stay starts. */
 function scheduleHospitalWeeks(state: EpisodeState, now: number): void {
   if (state.status !== 'active') return;
   for (const [encounterId, stay] of Object.entries(state.stays)) {
     if (!stay.admittedOn || stay.releasedOn) continue;
     for (let week = 1; week <= MAX_HOSPITAL_WEEKS; week++) {
-      const deadline = hospitalContactDeadline({ encounterId, admittedOn: stay.admittedOn }, week, state.config.policy);
-      addRequirement(state, deadline, `Encounter/${encounterId}`, now);
-      if (deadline.opensAt > now) break;
+      const deadlines = triggeredDeadlines('hospital-stay', { date: stay.admittedOn, encounterId }, state.config.policy, week);
+      for (const deadline of deadlines) addRequirement(state, deadline, `Encounter/${encounterId}`, now);
+      if (deadlines.every((deadline) => deadline.opensAt > now)) break;
     }
   }
 }
 
 function graceEndsAt(state: EpisodeState): number | undefined {
-  const [plan] = pendingOf(state, 'DISCHARGE-PLAN');
+  const plan = requirementsOfKind(state, 'discharge').find(isPending);
   return plan && dischargeGraceEndsAt(asDeadline(plan), state.config.policy);
 }
 
@@ -53,7 +54,7 @@ function graceEndsAt(state: EpisodeState): number | undefined {
  */
 function closeDischargedEpisode(state: EpisodeState, now: number, patches: EpisodePatches): void {
   if (state.status !== 'discharged') return;
-  const plan = Object.values(state.requirements).find((requirement) => requirement.code === 'DISCHARGE-PLAN');
+  const [plan] = requirementsOfKind(state, 'discharge');
   if (!plan) return;
   if (MET_STAGES.includes(plan.stage)) Object.assign(state, { status: 'closed', closedReason: 'discharge-plan-met' });
   else if (!isPending(plan)) Object.assign(state, { status: 'closed', closedReason: 'discharge-plan-withdrawn' });
@@ -62,20 +63,20 @@ function closeDischargedEpisode(state: EpisodeState, now: number, patches: Episo
   }
 }
 
-/** Brings every requirement up to `now`. Mutates the draft it is given. */
-export function settle(state: EpisodeState, now: number, patches: EpisodePatches = ALL_PATCHES): void {
+/** Brings the whole episode up to `now`. Mutates the draft it is given. */
+export function advanceEpisode(state: EpisodeState, now: number, patches: EpisodePatches = ALL_PATCHES): void {
   scheduleRecurring(state, now, patches);
   scheduleHospitalWeeks(state, now);
-  advanceAll(state, now);
+  for (const requirement of Object.values(state.requirements)) advanceRequirement(state, requirement, now);
   applyRememberedEvidence(state, now, patches);
   forgetOldEvidence(state, now);
   closeDischargedEpisode(state, now, patches);
 }
 
 /** The reducer for "time passed". */
-export function tick(state: EpisodeState, now: number, patches: EpisodePatches = ALL_PATCHES): EpisodeState {
+export function advance(state: EpisodeState, now: number, patches: EpisodePatches = ALL_PATCHES): EpisodeState {
   const next: EpisodeState = JSON.parse(JSON.stringify(state));
-  settle(next, now, patches);
+  advanceEpisode(next, now, patches);
   return next;
 }
 

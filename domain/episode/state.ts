@@ -2,11 +2,11 @@
  * The episode's whole state: a plain, JSON-serialisable object that the reducers transform, the
  * query returns and continue-as-new carries. Instants are epoch ms; dates local `YYYY-MM-DD`.
  */
-import type { ContactKind, RequirementCode, TaskStatusCode } from '../vocabulary.ts';
+import type { Stage } from '../rules/index.ts';
+import type { ContactKind, RequirementCode } from '../vocabulary.ts';
 import type { EpisodeConfig } from './input.ts';
 
-/** `scheduled`: known and timed, its Task not yet open. Otherwise the Task's business status. */
-export type Stage = 'scheduled' | TaskStatusCode;
+export type { Stage };
 
 export const OPEN_STAGES: readonly Stage[] = ['open', 'due-soon', 'overdue'];
 export const MET_STAGES: readonly Stage[] = ['met-on-time', 'met-late'];

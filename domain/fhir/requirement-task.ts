@@ -4,6 +4,7 @@
  */
 import type { Task } from '@medplum/fhirtypes';
 import type { RequirementTaskWrite } from '../episode/activity-contract.ts';
+import { displayOf } from '../rules/index.ts';
 import type { Requirement } from '../episode/state.ts';
 import {
   EVIDENCE_OUTPUT_TYPE,
@@ -89,7 +90,7 @@ export function buildRequirementTask(write: RequirementTaskWrite): Task {
     ...(status === 'cancelled' ? { statusReason: { text: requirement.reason ?? STAGE_PHRASE[requirement.stage] } } : {}),
     businessStatus: { coding: [{ system: TASK_STATUS_SYSTEM, code: requirement.stage }], text: STAGE_PHRASE[requirement.stage] },
     intent: 'order',
-    code: { coding: [{ system: REQUIREMENT_SYSTEM, code: requirement.code, display: requirement.title }], text: requirement.title },
+    code: { coding: [{ system: REQUIREMENT_SYSTEM, code: requirement.code, display: displayOf(requirement.code) }], text: requirement.title },
     description: describe(requirement, write.escalatedTaskId),
     focus: { reference: focus },
     for: { reference: write.patient },

@@ -10,11 +10,7 @@ import type { AgencyPolicy } from './policy.ts';
 
 export interface Deadline {
   code: DeadlineCode;
-  /**
-   * Stable key, unique per episode and code: '1' for CIP-INITIAL; the due date for recurring
-   * rules; the trigger's id (Encounter id, or 'discharge') for triggered ones;
-   * `${encounterId}/week-${n}` for HOSPITAL-CONTACT.
-   */
+  /** Stable key, unique per episode and code: the row's `cycleOf` (the due date, the trigger's Encounter id…). */
   cycle: string;
   /** When the Task must exist. */
   opensAt: Instant;
@@ -27,15 +23,15 @@ export interface Deadline {
   ruleId: DeadlineCode;
 }
 
-/** Occurrence `n` of `rule` counted from `from`; `cycle` defaults to the due date. */
-export function deadlineOf(rule: DeadlineRule, from: LocalDate, n: number, policy: AgencyPolicy, cycle?: string): Deadline {
+/** Occurrence `n` of `rule` counted from `from`, started by the trigger `triggerId` (an Encounter id; the date `from` when none). */
+export function deadlineOf(rule: DeadlineRule, from: LocalDate, n: number, policy: AgencyPolicy, triggerId: string = from): Deadline {
   const { timeZone } = policy;
   const dueDate = rule.dueOn(from, n, policy);
   const opensAt = startOfLocalDay(rule.opensOn?.(from, n, policy) ?? from, timeZone);
   const dueSoonOn = addBusinessDays(dueDate, -policy.dueSoonBusinessDays, policy);
   return {
     code: rule.id,
-    cycle: cycle ?? dueDate,
+    cycle: rule.cycleOf({ triggerId, n, dueDate }),
     opensAt,
     dueSoonAt: Math.max(opensAt, startOfLocalDay(dueSoonOn, timeZone)),
     dueAt: endOfLocalDay(dueDate, timeZone),
@@ -44,16 +40,25 @@ export function deadlineOf(rule: DeadlineRule, from: LocalDate, n: number, polic
   };
 }
 
-/** Where a deadline not yet met stands at `now`; the last three are `Task.businessStatus` codes. */
-export type Standing = 'not-open' | Extract<TaskStatusCode, 'open' | 'due-soon' | 'overdue'>;
+/**
+ * Where a requirement stands: `scheduled` (known and timed, its Task not yet open), else its Task's
+ * business status.
+ */
+export type Stage = 'scheduled' | TaskStatusCode;
 
-export function standingAt(deadline: Deadline, now: Instant): Standing {
-  if (now < deadline.opensAt) return 'not-open';
+/** The stages the clock alone moves a requirement not yet met through. */
+export type ClockStage = Extract<Stage, 'scheduled' | 'open' | 'due-soon' | 'overdue'>;
+
+type Timed = Pick<Deadline, 'opensAt' | 'dueSoonAt' | 'dueAt'>;
+
+/** The stage the clock alone puts a deadline not yet met in at `now`. */
+export function stageAt(deadline: Timed, now: Instant): ClockStage {
+  if (now < deadline.opensAt) return 'scheduled';
   if (now > deadline.dueAt) return 'overdue';
   return now >= deadline.dueSoonAt ? 'due-soon' : 'open';
 }
 
-/** Whether evidence recorded at `metAt` met the deadline in time. */
-export function timeliness(deadline: Deadline, metAt: Instant): Extract<TaskStatusCode, 'met-on-time' | 'met-late'> {
+/** Whether evidence recorded at `metAt` met the deadline in time: at or before the end of its due day. */
+export function timeliness(deadline: Timed, metAt: Instant): Extract<Stage, 'met-on-time' | 'met-late'> {
   return metAt <= deadline.dueAt ? 'met-on-time' : 'met-late';
 }

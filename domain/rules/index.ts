@@ -4,13 +4,21 @@ export { endOfLocalDay, isLocalDate, localDateOf, startOfLocalDay } from '../cal
 export { type Holiday, usFederalHolidays } from '../calendar/us-federal-holidays.ts';
 export { addBusinessDays, isAgencyHoliday, isBusinessDay } from '../calendar/business-days.ts';
 export { type AgencyPolicy, agencyPolicySchema, defaultAgencyPolicy, parseAgencyPolicy } from './policy.ts';
-export { type Deadline, type Standing, standingAt, timeliness } from './deadline.ts';
+export { type ClockStage, type Deadline, type Stage, stageAt, timeliness } from './deadline.ts';
 export {
   DEADLINE_RULES,
   type DeadlineCode,
   type DeadlineRule,
+  displayOf,
+  ESCALATION_CONCEPT,
+  type RuleEvidence,
   type RuleKind,
+  ruleOf,
+  rulesOfKind,
   SETTINGS_OF_EVERY_RULE,
+  type StayChange,
+  type StayDates,
+  type Supersession,
 } from './deadline-rules.ts';
 export {
   admissionDeadlines,
@@ -19,6 +27,8 @@ export {
   dischargePlanDeadline,
   hospitalContactDeadline,
   postHospitalContactDeadline,
+  type Trigger,
+  triggeredDeadlines,
 } from './triggered-deadlines.ts';
 export {
   currentCycleDeadlines,

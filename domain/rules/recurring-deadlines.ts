@@ -5,7 +5,7 @@
  * and Oct 31 rather than drifting to the 30th.
  */
 import { type Deadline, deadlineOf } from './deadline.ts';
-import { DEADLINE_RULES, type DeadlineRule, rulesOfKind } from './deadline-rules.ts';
+import { type DeadlineRule, ruleOf, rulesOfKind } from './deadline-rules.ts';
 import { REQUIREMENT_CODES } from '../vocabulary.ts';
 import { calendarMonthsBetween, epochDayOf, type Instant, type LocalDate, monthOf } from '../calendar/local-date.ts';
 import type { AgencyPolicy } from './policy.ts';
@@ -97,6 +97,6 @@ export function currentCycleDeadlines(episode: EpisodeDates, policy: AgencyPolic
 /** True when an assessment on `assessmentDate` waives `deadline`: a QR or CIP review due in that month. */
 export function isWaivedByAssessment(deadline: Deadline, assessmentDate: LocalDate, _policy: AgencyPolicy): boolean {
   return (
-    DEADLINE_RULES[deadline.code].waivedInAssessmentMonths === true && monthOf(deadline.dueDate) === monthOf(assessmentDate)
+    ruleOf(deadline.code)?.waivedInAssessmentMonths === true && monthOf(deadline.dueDate) === monthOf(assessmentDate)
   );
 }

@@ -4,6 +4,7 @@
  */
 import type { CodeSystem, CodeSystemConcept, ValueSet } from '@medplum/fhirtypes';
 import { canonicalUrl, CARE_TEAM_ROLE_VALUE_SET, CONTACT_CLASS_VALUE_SET, CONTACT_KIND_SYSTEM, CONTACT_KIND_VALUE_SET, CONTACT_KINDS, EVIDENCE_OUTPUT_TYPE, HOSPITAL_STAY_CLASS_VALUE_SET, PERFORMER_TYPES, REQUIREMENT_CODES, REQUIREMENT_SYSTEM, REQUIREMENT_VALUE_SET, TASK_STATE_VALUE_SET, TASK_STATUS_CODES, TASK_STATUS_SYSTEM, TASK_STATUS_VALUE_SET, type ContactKind, type RequirementCode, type TaskStatusCode, V3_ACT_CODE } from '../../domain/vocabulary.ts';
+import { ESCALATION_CONCEPT, ruleOf } from '../../domain/rules/index.ts';
 import { PACKAGE_VERSION } from '../package-id.ts';
 
 interface Concept {
@@ -11,60 +12,13 @@ interface Concept {
   definition: string;
 }
 
-const REQUIREMENTS: Record<RequirementCode, Concept> = {
-  'CIP-INITIAL': {
-    display: 'Crisis Intervention Plan',
-    definition: 'Rule CIP-INITIAL: a Crisis Intervention Plan is due 14 calendar days after admission to the program (job description 3.D, "2 weeks upon client admission").',
-  },
-  'CIP-REVIEW': {
-    display: 'Crisis Intervention Plan review',
-    definition: 'Rule CIP-REVIEW: the Crisis Intervention Plan is reviewed with every Quarterly Review and due on the same date (job description 3.D, "reviewed quarterly").',
-  },
-  'CIP-ANNUAL': {
-    display: 'Crisis Intervention Plan update',
-    definition: 'Rule CIP-ANNUAL: the Crisis Intervention Plan is updated every year in the month the Annual Assessment is due (job description 3.D).',
-  },
-  'ANNUAL-ASSESSMENT': {
-    display: 'Annual Assessment',
-    definition: 'Rule ANNUAL-ASSESSMENT: the Annual Assessment is due by the end of the month of each admission anniversary (agency default; job description 3.C and 4).',
-  },
-  QR: {
-    display: 'Quarterly Review',
-    definition: 'Rule QR: a Quarterly Review is due 3, 6 and 9 months after admission and after each anniversary, except in a month in which an Assessment is completed or updated, when that review is waived (job description 3.C).',
-  },
-  'POST-HOSPITAL-CONTACT': {
-    display: 'Face-to-face contact after hospital release',
-    definition: 'Rule POST-HOSPITAL-CONTACT: a face-to-face contact with the client is due no more than 5 business days after release from the hospital (job description 2.H).',
-  },
-  'HOSPITAL-CONTACT': {
-    display: 'Contact during hospital stay',
-    definition: 'Rule HOSPITAL-CONTACT: keep contact with a hospitalized client and take part in discharge planning, from hospital admission until release; a weekly contact is due while the stay lasts (agency default; job description 2.H).',
-  },
-  'DISCHARGE-PLAN': {
-    display: 'Discharge Plan',
-    definition: 'Rule DISCHARGE-PLAN: a Discharge Plan is due within 10 calendar days of program discharge (job description 3.F).',
-  },
-  'NOTE-INDIVIDUAL': {
-    display: 'Community Support Individual Note',
-    definition: 'Rule NOTE-INDIVIDUAL: a Community Support Individual Note is due by the end of the next business day after the contact (job description 3.A).',
-  },
-  'NOTE-COLLATERAL': {
-    display: 'Collateral Note',
-    definition: 'Rule NOTE-COLLATERAL: a Collateral Note is due by the end of the next business day after the collateral contact (job description 3.B).',
-  },
-  'NOTE-TREATMENT-TEAM': {
-    display: 'Treatment Team Documentation',
-    definition: 'Rule NOTE-TREATMENT-TEAM: Treatment Team Documentation is due by the end of the next business day after the meeting (job description 3.E).',
-  },
-  'NOTE-CRISIS': {
-    display: 'Crisis intervention note',
-    definition: 'Rule NOTE-CRISIS: a crisis intervention note is due by the end of the next business day after an unscheduled crisis contact (agency default; job description 2.M).',
-  },
-  ESCALATION: {
-    display: 'Overdue requirement escalation',
-    definition: "An overdue documentation requirement escalated to the specialist's supervisor, a clinical social worker (job description 1); the Task is partOf the overdue requirement's Task.",
-  },
-};
+/** Each requirement code's display and definition come from its rule's row (ESCALATION's from beside the rows). */
+const REQUIREMENTS: Record<RequirementCode, Concept> = Object.fromEntries(
+  REQUIREMENT_CODES.map((code) => {
+    const { display, definition } = ruleOf(code) ?? ESCALATION_CONCEPT;
+    return [code, { display, definition }];
+  })
+) as Record<RequirementCode, Concept>;
 
 const TASK_STATUSES: Record<TaskStatusCode, Concept> = {
   open: { display: 'Open', definition: 'The requirement is triggered and not yet met; its deadline is not yet near.' },

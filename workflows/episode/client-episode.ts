@@ -30,7 +30,7 @@ import { type EpisodeConfig, type EpisodeInput, episodeInputSchema } from '../..
 import { LOCAL_ATTEMPT, locallyFirst } from './local-first.ts';
 import { episodeEvent, type EventReceipt, getState, recordEvent } from './messages.ts';
 import { evidenceSearchFor, reconcile, startDeadlines } from '../../domain/episode/reconcile.ts';
-import { nextWakeUp, tick } from '../../domain/episode/schedule.ts';
+import { advance, nextWakeUp } from '../../domain/episode/schedule.ts';
 import { type EpisodeState, initialState } from '../../domain/episode/state.ts';
 import { currentDetailsOf, searchAttributesOf } from './view.ts';
 import { wakeUpTimers } from './wake-up-timer.ts';
@@ -128,7 +128,7 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
   let upserted: string | undefined;
   for (;;) {
     dirty = false;
-    state = tick(state, Date.now(), patches);
+    state = advance(state, Date.now(), patches);
     await syncTasks();
     publishView();
     if (state.status === 'closed' && failedWrites(state).length === 0) break;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { applyEvent } from '../../domain/episode/apply-event.ts';
 import { episodeConfig, event, noon, startedEpisode, written } from '../../domain/episode/episode-fixtures.ts';
-import { tick } from '../../domain/episode/schedule.ts';
+import { advance } from '../../domain/episode/schedule.ts';
 import { currentDetailsOf, searchAttributesOf, startSearchAttributesOf, staticSummaryOf } from './view.ts';
 
 const attributes = (pairs: { key: { name: string }; value: unknown }[]) => Object.fromEntries(pairs.map(({ key, value }) => [key.name, value]));
@@ -23,7 +23,7 @@ describe('what coordinators see', () => {
 
   test('search attributes as it runs: how many overdue and which, what is due next and when (the most overdue when all are)', () => {
     const now = noon('2026-04-20');
-    const state = written(tick(startedEpisode('2026-01-15', noon('2026-01-15')), now));
+    const state = written(advance(startedEpisode('2026-01-15', noon('2026-01-15')), now));
     expect(attributes(searchAttributesOf(state))).toEqual({
       CarePatientId: 'p1',
       CareEpisodeOfCareId: 'e1',
