@@ -10,7 +10,7 @@ import { admissionDeadlines, currentCycleDeadlines, type Deadline } from '../rul
 import { QUESTIONNAIRE_FOR_REQUIREMENT } from '../vocabulary.ts';
 import type { EvidenceFound, EvidenceSearch } from './activity-contract.ts';
 import { ALL_PATCHES, type EpisodePatches } from './patches.ts';
-import { idOf } from './input.ts';
+import { taskIdentifierValue } from '../fhir/requirement-task.ts';
 import { addRequirement, asDeadline, meet, pendingOf, requirementKey } from './requirements.ts';
 import { settle } from './schedule.ts';
 import type { EpisodeState } from './state.ts';
@@ -34,7 +34,7 @@ export function evidenceSearchFor(state: EpisodeState, deadlines: Deadline[], no
       return {
         key,
         code: deadline.code,
-        taskIdentifier: `${idOf(state.config.episodeOfCare)}/${key}`,
+        taskIdentifier: taskIdentifierValue(state.config.episodeOfCare, deadline.code, deadline.cycle),
         questionnaire: QUESTIONNAIRE_FOR_REQUIREMENT[deadline.code],
         faceToFace: deadline.code === 'POST-HOSPITAL-CONTACT',
         from: new Date(deadline.opensAt).toISOString(),
