@@ -25,6 +25,7 @@ import type { EpisodeDefaults } from '../episode/episode-defaults.ts';
 import { agencyLocalDate, isoInstant } from './fhir-dates.ts';
 import { fhirEventId, relativeReference, versionKeyOf } from './references.ts';
 import { completedInstant } from './completion-time.ts';
+import { episodeRouteOfEncounter } from './episode-lookup.ts';
 
 /** The resource types whose changes mean something to an episode. */
 export const WATCHED_TYPES = ['EpisodeOfCare', 'Encounter', 'QuestionnaireResponse', 'Task'] as const;
@@ -94,16 +95,9 @@ function mapEpisodeOfCare(episode: EpisodeOfCare, version: string, timeZone: str
   return skip(`EpisodeOfCare/${episode.id} status ${episode.status}`);
 }
 
-function encounterRoute(encounter: Encounter): EpisodeRoute | undefined {
-  const episodeOfCare = encounter.episodeOfCare?.map((ref) => relativeReference(ref, 'EpisodeOfCare')).find(Boolean);
-  if (episodeOfCare) return { by: 'episode', episodeOfCare };
-  const patient = relativeReference(encounter.subject, 'Patient');
-  return patient ? { by: 'patient', patient } : undefined;
-}
-
 function mapEncounter(encounter: Encounter, version: string, timeZone: string): FhirChangeMapping {
   const what = `Encounter/${encounter.id}`;
-  const route = encounterRoute(encounter);
+  const route = episodeRouteOfEncounter(encounter);
   if (!route) return skip(`${what} has neither episodeOfCare nor a Patient subject`);
   const eventId = fhirEventId(encounter, version);
   const encounterId = encounter.id as string;
