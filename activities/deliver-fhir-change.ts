@@ -8,7 +8,7 @@
  */
 import type { MedplumClient } from '@medplum/core';
 import { httpStatusOf, isGone } from '../platform/fhir-http-error.ts';
-import type { CarePlan, EpisodeOfCare, Resource } from '@medplum/fhirtypes';
+import type { EpisodeOfCare, Resource } from '@medplum/fhirtypes';
 import type { MetricMeter } from '@temporalio/common';
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { episodeWorkflowId } from '../domain/episode/input.ts';
@@ -20,6 +20,8 @@ import type { EpisodeDefaults } from '../domain/episode/episode-defaults.ts';
 import { episodeInputOf, type EpisodeRoute, mapFhirChange } from '../domain/fhir/change-mapping.ts';
 import type { ProcessLog } from '../platform/logger.ts';
 import { relativeReference } from '../domain/fhir/references.ts';
+import { idOf } from '../domain/fhir/ids.ts';
+import { episodeRouteOfEncounter, latestEpisode, treatmentPlanAmong } from '../domain/fhir/episode-lookup.ts';
 import { recordSkippedChange, type SkipReason } from './skipped-changes.ts';
 
 /** How long one hand-over to Temporal may take before the caller is told to try again. */
@@ -102,38 +104,28 @@ async function deliverEvent(context: DeliveryContext, episodeOfCare: string, eve
   });
 }
 
+/** The EpisodeOfCare the route leads to: read the Encounter, or search the patient's active episodes. */
 async function resolveEpisode(context: DeliveryContext, route: EpisodeRoute): Promise<string | undefined> {
   if (route.by === 'episode') return route.episodeOfCare;
   if (route.by === 'encounter') {
     const encounter = await readFhir(context, () => context.fhir.readResource('Encounter', idOf(route.encounter), { cache: 'no-cache' }));
-    const direct = encounter?.episodeOfCare?.map((ref) => relativeReference(ref, 'EpisodeOfCare')).find(Boolean);
-    if (direct) return direct;
-    const patient = relativeReference(encounter?.subject, 'Patient');
-    return patient ? activeEpisodeOf(context, patient) : undefined;
+    const next = encounter && episodeRouteOfEncounter(encounter);
+    return next ? resolveEpisode(context, next) : undefined;
   }
-  return activeEpisodeOf(context, route.patient);
-}
-
-/** The patient's active EpisodeOfCare; with several, the latest admission. */
-async function activeEpisodeOf(context: DeliveryContext, patient: string): Promise<string | undefined> {
   const episodes = await readFhir(context, () =>
-    context.fhir.searchResources('EpisodeOfCare', { patient, status: 'active', _count: '20' }, { cache: 'no-cache' }),
+    context.fhir.searchResources('EpisodeOfCare', { patient: route.patient, status: 'active', _count: '20' }, { cache: 'no-cache' }),
   );
-  const latest = [...(episodes ?? [])].sort((a, b) => (b.period?.start ?? '').localeCompare(a.period?.start ?? ''))[0];
-  return latest?.id ? `EpisodeOfCare/${latest.id}` : undefined;
+  return latestEpisode(episodes ?? []);
 }
 
-/** The treatment plan: an active CarePlan of the patient whose `supportingInfo` names the episode. */
+/** The episode's treatment plan among the active CarePlans of its patient. */
 async function treatmentPlanOf(context: DeliveryContext, episode: EpisodeOfCare): Promise<string | undefined> {
   const patient = relativeReference(episode.patient, 'Patient');
   if (!patient) return undefined;
   const plans = await readFhir(context, () =>
     context.fhir.searchResources('CarePlan', { subject: patient, status: 'active', _count: '50' }, { cache: 'no-cache' }),
   );
-  const plan = (plans ?? []).find((candidate: CarePlan) =>
-    candidate.supportingInfo?.some((info) => relativeReference(info, 'EpisodeOfCare') === `EpisodeOfCare/${episode.id}`),
-  );
-  return plan?.id ? `CarePlan/${plan.id}` : undefined;
+  return treatmentPlanAmong(plans ?? [], episode);
 }
 
 /** A FHIR read: undefined when the resource is gone (404/410); unreachable or failing servers mean "try later". */
@@ -157,5 +149,3 @@ async function withTemporal<T>(context: DeliveryContext, call: () => Promise<T>)
     throw new DeliveryUnavailable('Temporal unavailable', { cause: error });
   }
 }
-
-const idOf = (reference: string): string => reference.slice(reference.indexOf('/') + 1);

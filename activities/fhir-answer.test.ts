@@ -6,7 +6,7 @@ import { createFhirClient } from '../platform/fhir-client.ts';
 import { openCipInitial } from '../domain/episode/episode-fixtures.ts';
 import { expectResource } from './fhir-answer.ts';
 import { findEvidenceWith } from './find-evidence.ts';
-import { writeRequirementTaskWith } from './write-requirement-task.ts';
+import { writeRequirementTask } from './write-requirement-task.ts';
 
 describe('expectResource', () => {
   test.each([
@@ -40,7 +40,7 @@ describe('a gateway that answers 200 with JSON that is no FHIR', () => {
 
   test('the Task write fails, retryably, saying the answer was not a Task', async () => {
     const fhir = createFhirClient({ baseUrl, auth: { kind: 'none' } });
-    const failure = await failureOf(writeRequirementTaskWith(fhir, { patient: 'Patient/p1', episodeOfCare: 'EpisodeOfCare/e1', agency: 'Organization/a1', requirement, now: Date.now() }));
+    const failure = await failureOf(writeRequirementTask(fhir, { patient: 'Patient/p1', episodeOfCare: 'EpisodeOfCare/e1', agency: 'Organization/a1', requirement, now: Date.now() }));
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect(failure).toMatchObject({ message: "create Task e1/CIP-INITIAL/1: the FHIR server's answer is not a Task (got no resourceType)", nonRetryable: false });
   });

@@ -12,12 +12,9 @@ import { Context } from '@temporalio/activity';
 import { deliverFhirChange, type DeliveryContext } from './deliver-fhir-change.ts';
 import { episodeDefaultsSchema } from '../domain/episode/episode-defaults.ts';
 import type { ProcessLog } from '../platform/logger.ts';
-import { versionKeyOf } from '../domain/fhir/references.ts';
 import type { FhirChangeActivities, FhirChangesPoll, FhirChangesPolled, FhirChangesProgress } from '../domain/polling/activity-contract.ts';
-import { currentCursor, cursorAfter, isUndelivered, polledChange, searchFloor } from '../domain/polling/cursor.ts';
-
-// Servers cap `_count` at their own maximum (and page on by `next`); fewer pages, fewer sorts of the whole result.
-const PAGE_SIZE = 500;
+import { currentCursor, cursorAfter, isUndelivered } from '../domain/polling/cursor.ts';
+import { changeOf, changesQuery, resumedProgress } from '../domain/polling/poll-run.ts';
 
 export type DeliverChange = typeof deliverFhirChange;
 
@@ -28,10 +25,10 @@ export interface FhirChangeActivityOptions {
 }
 
 export function createFhirChangeActivities({ fhir, deliver = deliverFhirChange }: FhirChangeActivityOptions): FhirChangeActivities {
-  return { pollFhirChanges: (poll) => pollFhirChangesWith(fhir, poll, deliver) };
+  return { pollFhirChanges: (poll) => pollFhirChanges(fhir, poll, deliver) };
 }
 
-export async function pollFhirChangesWith(fhir: MedplumClient, poll: FhirChangesPoll, deliver: DeliverChange = deliverFhirChange): Promise<FhirChangesPolled> {
+export async function pollFhirChanges(fhir: MedplumClient, poll: FhirChangesPoll, deliver: DeliverChange = deliverFhirChange): Promise<FhirChangesPolled> {
   const context = Context.current();
   const delivery: DeliveryContext = {
     temporal: context.client,
@@ -45,15 +42,10 @@ export async function pollFhirChangesWith(fhir: MedplumClient, poll: FhirChanges
     ...(poll.backfillSince ? { startsNoEpisodeEndedBefore: poll.backfillSince } : {}),
   };
   const progress: FhirChangesProgress = resumedProgress(context.info.heartbeatDetails) ?? { cursor: currentCursor(poll.cursor), delivered: 0, skipped: 0 };
-  const floor = searchFloor(progress.cursor, poll.overlapMs);
-  const query: Record<string, string> = { _sort: '_lastUpdated,_id', _count: String(PAGE_SIZE) };
-  if (floor) query._lastUpdated = `ge${floor}`;
-
+  const query = changesQuery(progress.cursor, poll.overlapMs);
   for await (const page of fhir.searchResourcePages(poll.resourceType as ResourceType, query, { cache: 'no-cache' })) {
     for (const resource of page as Resource[]) {
-      const version = versionKeyOf(resource);
-      const lastUpdated = resource.meta?.lastUpdated;
-      const change = resource.id && version && lastUpdated ? polledChange(resource.id, version, lastUpdated) : undefined;
+      const change = changeOf(resource);
       if (!change || !isUndelivered(progress.cursor, change)) continue;
       if (progress.delivered + progress.skipped >= poll.maxChanges) return { ...progress, more: true };
       const result = await deliver(delivery, resource);
@@ -66,13 +58,6 @@ export async function pollFhirChangesWith(fhir: MedplumClient, poll: FhirChanges
     context.heartbeat({ ...progress });
   }
   return { ...progress, more: false };
-}
-
-/** The progress a previous attempt of this run heartbeated, if any. */
-function resumedProgress(details: unknown): FhirChangesProgress | undefined {
-  const progress = details as Partial<FhirChangesProgress> | undefined;
-  if (!progress || typeof progress.delivered !== 'number' || typeof progress.skipped !== 'number' || !Array.isArray(progress.cursor?.recent)) return undefined;
-  return { cursor: progress.cursor, delivered: progress.delivered, skipped: progress.skipped };
 }
 
 function activityLog(context: Context): ProcessLog {

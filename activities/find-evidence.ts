@@ -11,6 +11,7 @@ import type { EvidenceFound, EvidenceSearch, EvidenceSearchItem } from '../domai
 import { expectSearchset } from './fhir-answer.ts';
 import { classifyFhirError } from './fhir-errors.ts';
 import { taskIdentifierQuery } from '../domain/fhir/requirement-task.ts';
+import { completedAt } from '../domain/fhir/completion-time.ts';
 
 type Found = EvidenceFound[string] | undefined;
 
@@ -19,7 +20,7 @@ async function completedTask(fhir: MedplumClient, item: EvidenceSearchItem): Pro
   query.set('status', 'completed');
   const [task] = expectSearchset(await fhir.searchResources('Task', query, { cache: 'no-cache' }), `search Task for ${item.key}`);
   if (!task) return undefined;
-  return { reference: `Task/${task.id}`, at: (task as Task).executionPeriod?.end ?? task.lastModified ?? task.meta?.lastUpdated ?? item.to };
+  return { reference: `Task/${task.id}`, at: completedAt(task as Task) ?? item.to };
 }
 
 async function completedResponse(fhir: MedplumClient, patient: string, item: EvidenceSearchItem): Promise<Found> {
@@ -36,7 +37,7 @@ async function completedResponse(fhir: MedplumClient, patient: string, item: Evi
     await fhir.searchResources('QuestionnaireResponse', query, { cache: 'no-cache' }),
     `search QuestionnaireResponse for ${item.key}`,
   ) as QuestionnaireResponse[];
-  return response && { reference: `QuestionnaireResponse/${response.id}`, at: response.authored ?? item.to };
+  return response && { reference: `QuestionnaireResponse/${response.id}`, at: completedAt(response) ?? item.to };
 }
 
 /** A face-to-face contact is one in person with the client (`isFinishedFaceToFace`); other kinds go by their coding. */

@@ -9,7 +9,7 @@ import { startHapiFhirServer } from '../local-stack/hapi-fhir.ts';
 import { createFhirClient } from '../platform/fhir-client.ts';
 import type { RequirementTaskWrite } from '../domain/episode/activity-contract.ts';
 import type { Requirement } from '../domain/episode/state.ts';
-import { writeRequirementTaskWith } from './write-requirement-task.ts';
+import { writeRequirementTask } from './write-requirement-task.ts';
 
 const OPENS_AT = Date.parse('2026-01-15T06:00:00Z');
 const DUE_AT = Date.parse('2026-01-30T05:59:59.999Z');
@@ -78,7 +78,7 @@ describe.each(servers)('writing a requirement Task on %s', (_name, start) => {
   test('every element we set is kept by the server: owner, requester, focus, for, basedOn, input, then output and executionPeriod, and statusReason', async () => {
     const fhir = fhirClient();
     const open = { ...write('elements'), carePlan: 'CarePlan/cp1' };
-    const { taskId } = await writeRequirementTaskWith(fhir, open);
+    const { taskId } = await writeRequirementTask(fhir, open);
     const written = await fhir.readResource('Task', taskId, { cache: 'no-cache' });
     expect(written).toMatchObject({
       status: 'ready',
@@ -92,7 +92,7 @@ describe.each(servers)('writing a requirement Task on %s', (_name, start) => {
     expect(written.input?.[0]?.valueCanonical).toMatch(/\/Questionnaire\/crisis-intervention-plan$/);
 
     const met = { stage: 'met-on-time', evidence: 'QuestionnaireResponse/qr1', metAt: DUE_AT - 60_000, closedAt: DUE_AT } as const;
-    await writeRequirementTaskWith(fhir, { ...open, requirement: { ...open.requirement, ...met } });
+    await writeRequirementTask(fhir, { ...open, requirement: { ...open.requirement, ...met } });
     const completed = await fhir.readResource('Task', taskId, { cache: 'no-cache' });
     expect(completed.status).toBe('completed');
     expect(completed.output?.[0]?.valueReference?.reference).toBe('QuestionnaireResponse/qr1');
@@ -100,7 +100,7 @@ describe.each(servers)('writing a requirement Task on %s', (_name, start) => {
 
     const cancelled = { ...write('elements', { key: 'CIP-INITIAL/c2', cycle: 'c2' }), carePlan: 'CarePlan/cp1' };
     const reason = 'Client discharged from the program on 2026-01-20';
-    const second = await writeRequirementTaskWith(fhir, { ...cancelled, requirement: { ...cancelled.requirement, stage: 'discharged', reason, closedAt: DUE_AT } });
+    const second = await writeRequirementTask(fhir, { ...cancelled, requirement: { ...cancelled.requirement, stage: 'discharged', reason, closedAt: DUE_AT } });
     const withdrawn = await fhir.readResource('Task', second.taskId, { cache: 'no-cache' });
     expect(withdrawn.status).toBe('cancelled');
     expect(withdrawn.statusReason?.text).toBe(reason);
@@ -108,14 +108,14 @@ describe.each(servers)('writing a requirement Task on %s', (_name, start) => {
 
   test('conditional create twice: one Task', async () => {
     const fhir = fhirClient();
-    const first = await writeRequirementTaskWith(fhir, write('twice'));
-    const second = await writeRequirementTaskWith(fhir, write('twice'));
+    const first = await writeRequirementTask(fhir, write('twice'));
+    const second = await writeRequirementTask(fhir, write('twice'));
     expect(second.taskId).toBe(first.taskId);
     expect(await fhir.searchResources('Task', { focus: 'EpisodeOfCare/twice' }, { cache: 'no-cache' })).toHaveLength(1);
   });
 
   test('an If-Match conflict: the Task is read again and the update lands on the newer version', async () => {
-    const { taskId } = await writeRequirementTaskWith(fhirClient(), write('conflict'));
+    const { taskId } = await writeRequirementTask(fhirClient(), write('conflict'));
     let interfered = false;
     const interfering: typeof fetch = async (input, init) => {
       if (init?.method === 'PUT' && !interfered) {
@@ -124,7 +124,7 @@ describe.each(servers)('writing a requirement Task on %s', (_name, start) => {
       }
       return fetch(input, init);
     };
-    const moved = await writeRequirementTaskWith(fhirClient(interfering), write('conflict', { owner: 'Practitioner/specialist-2' }));
+    const moved = await writeRequirementTask(fhirClient(interfering), write('conflict', { owner: 'Practitioner/specialist-2' }));
     expect(interfered).toBe(true);
     const task = await fhirClient().readResource('Task', taskId, { cache: 'no-cache' });
     expect(task.owner?.reference).toBe('Practitioner/specialist-2');
@@ -135,23 +135,23 @@ describe.each(servers)('writing a requirement Task on %s', (_name, start) => {
 
   test('a Task staff put in progress stays in progress while the requirement is open, and moves on when it is met', async () => {
     const fhir = fhirClient();
-    const { taskId } = await writeRequirementTaskWith(fhir, write('working'));
+    const { taskId } = await writeRequirementTask(fhir, write('working'));
     await staffSets(taskId, 'in-progress');
-    const updated = await writeRequirementTaskWith(fhir, write('working', { stage: 'overdue', owner: 'Practitioner/specialist-2' }));
+    const updated = await writeRequirementTask(fhir, write('working', { stage: 'overdue', owner: 'Practitioner/specialist-2' }));
     expect(updated.changedInEhr).toBeUndefined();
     const working = await fhir.readResource('Task', taskId, { cache: 'no-cache' });
     expect([working.status, working.owner?.reference]).toEqual(['in-progress', 'Practitioner/specialist-2']);
     const met = { stage: 'met-on-time', evidence: 'QuestionnaireResponse/qr1', metAt: DUE_AT - 60_000, closedAt: DUE_AT } as const;
-    await writeRequirementTaskWith(fhir, write('working', met));
+    await writeRequirementTask(fhir, write('working', met));
     expect((await fhir.readResource('Task', taskId, { cache: 'no-cache' })).status).toBe('completed');
   });
 
   test('a Task staff completed is never cancelled by a discharge: the write reports the EHR change instead', async () => {
     const fhir = fhirClient();
-    const { taskId } = await writeRequirementTaskWith(fhir, write('completed-by-staff'));
+    const { taskId } = await writeRequirementTask(fhir, write('completed-by-staff'));
     await staffSets(taskId, 'completed');
     const discharged = { stage: 'discharged', reason: 'Client discharged from the program on 2026-01-20', closedAt: DUE_AT } as const;
-    const result = await writeRequirementTaskWith(fhir, write('completed-by-staff', discharged));
+    const result = await writeRequirementTask(fhir, write('completed-by-staff', discharged));
     expect(result.changedInEhr?.status).toBe('completed');
     expect((await fhir.readResource('Task', taskId, { cache: 'no-cache' })).status).toBe('completed');
   });

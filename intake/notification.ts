@@ -13,6 +13,7 @@ import { validateFhirResource } from '../fhir-profiles/validation.ts';
 import { isWatchedType, type WatchedType } from '../domain/fhir/change-mapping.ts';
 import { MAX_JSON_NESTING, nestsDeeperThan } from './json-nesting.ts';
 import { relativeReference, versionKeyOf } from '../domain/fhir/references.ts';
+import { FHIR_ID_PATTERN } from '../domain/fhir/ids.ts';
 import { CARE_SUBSCRIPTION_TOPIC } from '../domain/fhir/subscription-topic.ts';
 import { shapeProblems } from './watched-resource-shape.ts';
 
@@ -41,7 +42,6 @@ export class NotificationRejected extends Error {
 
 const invalid = (text: string, issues?: OperationOutcomeIssue[]) => new NotificationRejected(400, 'invalid', text, issues);
 
-const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 const MAX_CHANGES_PER_NOTIFICATION = 100;
 
 /** `channel` is the endpoint's last segment: a watched type (R4 criteria subscription) or `topic` (Backport). */
@@ -159,7 +159,7 @@ function focusReference(reference: unknown): string | undefined {
 /** A resource we watch, allowed on this channel, valid R4; without a version it is read again. */
 function checkedResource(channel: Channel, resource: Resource): NotifiedChange {
   checkType(channel, resource.resourceType);
-  if (typeof resource.id !== 'string' || !ID.test(resource.id)) throw invalid(`${resource.resourceType} without a valid id`);
+  if (typeof resource.id !== 'string' || !FHIR_ID_PATTERN.test(resource.id)) throw invalid(`${resource.resourceType} without a valid id`);
   const problems = shapeProblems(resource);
   if (problems.length) {
     const issues = problems.slice(0, 20).map((path): OperationOutcomeIssue => ({ severity: 'error', code: 'structure', expression: [`${resource.resourceType}.${path}`] }));

@@ -12,6 +12,7 @@ import { type Config, ConfigError, loadConfig } from '../platform/config.ts';
 import { createDataConverter, resolveCodecKeys } from '../platform/data-converter.ts';
 import { createFhirClient } from '../platform/fhir-client.ts';
 import { episodeWorkflowId, localDateSchema } from '../domain/episode/input.ts';
+import { FHIR_ID_PATTERN, referencePattern } from '../domain/fhir/ids.ts';
 import { getState, recordEvent } from '../workflows/episode/messages.ts';
 import type { EpisodeEventInput } from '../domain/episode/events.ts';
 import { isOpen } from '../domain/episode/state.ts';
@@ -41,12 +42,12 @@ exit codes: 0 done, 1 refused or failed, 2 usage, 69 unreachable, 78 configurati
 
 class UsageError extends Error {}
 
-const fhirId = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'not a FHIR id');
+const fhirId = z.string().regex(FHIR_ID_PATTERN, 'not a FHIR id');
 const episodeArg = z.string().transform((value) => value.replace(/^EpisodeOfCare\//, '')).pipe(fhirId);
 const stayArgs = z.strictObject({ encounter: fhirId, date: localDateSchema });
 const dischargeArgs = z.strictObject({ date: localDateSchema });
 const backfillArgs = z.strictObject({ since: localDateSchema });
-const resourceArg = z.string().regex(/^(EpisodeOfCare|Encounter|QuestionnaireResponse|Task)\/[A-Za-z0-9\-.]{1,64}$/, 'not <EpisodeOfCare|Encounter|QuestionnaireResponse|Task>/<id>');
+const resourceArg = z.string().regex(referencePattern('EpisodeOfCare|Encounter|QuestionnaireResponse|Task'), 'not <EpisodeOfCare|Encounter|QuestionnaireResponse|Task>/<id>');
 
 function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);

@@ -4,6 +4,7 @@
  * sure a resource that reaches the mapping has the types it expects. Unknown elements pass.
  */
 import { z } from 'zod';
+import { FHIR_ID_PATTERN } from '../domain/fhir/ids.ts';
 
 const text = z.string().min(1);
 const reference = z.looseObject({ reference: text.optional() });
@@ -13,7 +14,7 @@ const period = z.looseObject({ start: text.optional(), end: text.optional() });
 
 const common = {
   resourceType: text,
-  id: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/),
+  id: z.string().regex(FHIR_ID_PATTERN),
   meta: z.looseObject({ versionId: text.optional(), lastUpdated: text.optional(), source: text.optional() }).optional(),
   status: text,
 };

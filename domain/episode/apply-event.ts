@@ -9,6 +9,7 @@ import type { EpisodeEvent } from './events.ts';
 import { addRequirement, asDeadline, close, meet } from './requirements.ts';
 import { advanceEpisode } from './schedule.ts';
 import { type EpisodeState, isOpen, isPending, type Requirement } from './state.ts';
+import { resourceOfEventId } from '../fhir/references.ts';
 
 const MAX_SEEN_EVENT_IDS = 1000;
 const MAX_SOURCE_VERSIONS = 1000;
@@ -141,7 +142,7 @@ export function isDuplicate(state: EpisodeState, event: EpisodeEvent): boolean {
 
 /** The FHIR resource a FHIR-sourced event comes from (`Encounter/e1` of `Encounter/e1/_history/3`). */
 export function sourceOf(event: EpisodeEvent): string | undefined {
-  return /^([A-Za-z]+\/[A-Za-z0-9\-.]{1,64})\/_history\//.exec(event.eventId)?.[1];
+  return resourceOfEventId(event.eventId);
 }
 
 /** Whether the event comes from a version of its resource older than one already applied. */

@@ -6,12 +6,13 @@
 import { z } from 'zod';
 import { agencyPolicySchema } from '../rules/index.ts';
 import { practitionerReference } from './input.ts';
+import { referencePattern } from '../fhir/ids.ts';
 
 export const episodeDefaultsSchema = z.strictObject({
   supervisor: practitionerReference,
   agency: z
     .string()
-    .regex(/^Organization\/[A-Za-z0-9\-.]{1,64}$/, 'not an Organization reference')
+    .regex(referencePattern('Organization'), 'not an Organization reference')
     .optional(),
   policy: agencyPolicySchema.prefault({}),
 });

@@ -9,9 +9,10 @@ import { z } from 'zod';
 import { CONTACT_KINDS, REQUIREMENT_CODES } from '../vocabulary.ts';
 import { localDateSchema, practitionerReference } from './input.ts';
 import { lazily } from './lazy.ts';
+import { FHIR_ID_PATTERN } from '../fhir/ids.ts';
 
 export const episodeEventSchema = lazily(() => {
-  const id = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'not a FHIR logical id');
+  const id = z.string().regex(FHIR_ID_PATTERN, 'not a FHIR logical id');
   const eventId = z.string().min(1).max(200);
   const instant = z.iso.datetime({ offset: true });
   const requirementCode = z.enum(REQUIREMENT_CODES);

@@ -5,13 +5,14 @@
 import { z } from 'zod';
 import { agencyPolicySchema } from '../rules/index.ts';
 import { lazily } from './lazy.ts';
+import { referencePattern } from '../fhir/ids.ts';
 
 // Built on first use (lazy.ts): module code runs once per workflow in the sandbox.
 const reference = (type: string) =>
-  z.string().regex(new RegExp(`^${type}/[A-Za-z0-9\\-.]{1,64}$`), `not a ${type} reference (${type}/<id>)`);
+  z.string().regex(referencePattern(type), `not a ${type} reference (${type}/<id>)`);
 export const localDateSchema = lazily(() => z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'not a date (YYYY-MM-DD)'));
 export const practitionerReference = lazily(() =>
-  z.string().regex(/^(Practitioner|PractitionerRole)\/[A-Za-z0-9\-.]{1,64}$/, 'not a Practitioner or PractitionerRole reference'),
+  z.string().regex(referencePattern('Practitioner|PractitionerRole'), 'not a Practitioner or PractitionerRole reference'),
 );
 
 export const episodeInputSchema = lazily(() =>
@@ -36,8 +37,4 @@ export type EpisodeConfig = z.output<typeof episodeInputSchema>;
 /** `episode-<EpisodeOfCare id>`: one workflow per episode, so starting it twice is harmless. */
 export function episodeWorkflowId(episodeOfCare: string): string {
   return `episode-${episodeOfCare.replace(/^EpisodeOfCare\//, '')}`;
-}
-
-export function idOf(reference: string): string {
-  return reference.slice(reference.indexOf('/') + 1);
 }

@@ -10,7 +10,7 @@ import { admissionDeadlines, currentCycleDeadlines, type Deadline, DEADLINE_RULE
 import { CONTACT_KINDS } from '../vocabulary.ts';
 import type { EvidenceFound, EvidenceSearch } from './activity-contract.ts';
 import { ALL_PATCHES, type EpisodePatches } from './patches.ts';
-import { idOf } from './input.ts';
+import { taskIdentifierValue } from '../fhir/requirement-task.ts';
 import { addRequirement, asDeadline, meet, requirementKey, requirementsOfKind } from './requirements.ts';
 import { advanceEpisode } from './schedule.ts';
 import { type EpisodeState, isPending } from './state.ts';
@@ -36,7 +36,7 @@ export function evidenceSearchFor(state: EpisodeState, deadlines: Deadline[], no
       return {
         key,
         code: deadline.code,
-        taskIdentifier: `${idOf(state.config.episodeOfCare)}/${key}`,
+        taskIdentifier: taskIdentifierValue(state.config.episodeOfCare, deadline.code, deadline.cycle),
         questionnaire,
         faceToFace: contactKinds?.includes('face-to-face') ?? false,
         ...(contactKinds ? { contactKinds: [...contactKinds] } : {}),

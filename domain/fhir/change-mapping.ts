@@ -11,7 +11,7 @@ import type { Encounter, EpisodeOfCare, QuestionnaireResponse, Resource, Task } 
 import { contactKindOf, isHospitalStay } from './contact-codes.ts';
 import { episodeInputSchema, type EpisodeInput } from '../episode/input.ts';
 import type { EpisodeEventInput } from '../episode/events.ts';
-import { taskStatusOf } from './requirement-task.ts';
+import { episodeIdOfTaskIdentifier, taskStatusOf } from './requirement-task.ts';
 import {
   QUESTIONNAIRE_FOR_REQUIREMENT,
   TASK_IDENTIFIER_SYSTEM,
@@ -24,6 +24,8 @@ import {
 import type { EpisodeDefaults } from '../episode/episode-defaults.ts';
 import { agencyLocalDate, isoInstant } from './fhir-dates.ts';
 import { fhirEventId, relativeReference, versionKeyOf } from './references.ts';
+import { completedInstant } from './completion-time.ts';
+import { episodeRouteOfEncounter } from './episode-lookup.ts';
 
 /** The resource types whose changes mean something to an episode. */
 export const WATCHED_TYPES = ['EpisodeOfCare', 'Encounter', 'QuestionnaireResponse', 'Task'] as const;
@@ -93,16 +95,9 @@ function mapEpisodeOfCare(episode: EpisodeOfCare, version: string, timeZone: str
   return skip(`EpisodeOfCare/${episode.id} status ${episode.status}`);
 }
 
-function encounterRoute(encounter: Encounter): EpisodeRoute | undefined {
-  const episodeOfCare = encounter.episodeOfCare?.map((ref) => relativeReference(ref, 'EpisodeOfCare')).find(Boolean);
-  if (episodeOfCare) return { by: 'episode', episodeOfCare };
-  const patient = relativeReference(encounter.subject, 'Patient');
-  return patient ? { by: 'patient', patient } : undefined;
-}
-
 function mapEncounter(encounter: Encounter, version: string, timeZone: string): FhirChangeMapping {
   const what = `Encounter/${encounter.id}`;
-  const route = encounterRoute(encounter);
+  const route = episodeRouteOfEncounter(encounter);
   if (!route) return skip(`${what} has neither episodeOfCare nor a Patient subject`);
   const eventId = fhirEventId(encounter, version);
   const encounterId = encounter.id as string;
@@ -150,7 +145,7 @@ function mapQuestionnaireResponse(response: QuestionnaireResponse, version: stri
   const patient = relativeReference(response.subject, 'Patient');
   const route: EpisodeRoute | undefined = encounter ? { by: 'encounter', encounter } : patient ? { by: 'patient', patient } : undefined;
   if (!route) return skip(`${what} has neither encounter nor a Patient subject`);
-  const completedAt = isoInstant(response.authored) ?? isoInstant(response.meta?.lastUpdated);
+  const completedAt = completedInstant(response);
   if (!completedAt) return skip(`${what} without authored time`);
   return {
     action: 'deliver',
@@ -185,8 +180,8 @@ function mapTask(task: Task, version: string): FhirChangeMapping {
   const what = `Task/${task.id}`;
   const ours = task.identifier?.find((identifier) => identifier.system === TASK_IDENTIFIER_SYSTEM)?.value;
   if (!ours) return skip(`${what} is not a requirement Task`);
-  const episodeId = ours.split('/')[0];
-  if (!episodeId || !/^[A-Za-z0-9\-.]{1,64}$/.test(episodeId)) return skip(`${what} has a malformed requirement identifier`);
+  const episodeId = episodeIdOfTaskIdentifier(ours);
+  if (!episodeId) return skip(`${what} has a malformed requirement identifier`);
   if (isWorkerWrite(task)) return skip(`${what} written by the worker`);
   const status = task.status;
   if (status !== 'ready' && status !== 'in-progress' && status !== 'completed' && status !== 'cancelled') return skip(`${what} status ${status}`);
@@ -194,7 +189,7 @@ function mapTask(task: Task, version: string): FhirChangeMapping {
   if ((status === 'completed' || status === 'cancelled') && businessStatus && WORKER_FINAL_STATUSES.has(businessStatus)) {
     return skip(`${what} ${status} by the worker (${businessStatus})`);
   }
-  const at = isoInstant(task.executionPeriod?.end) ?? isoInstant(task.lastModified) ?? isoInstant(task.meta?.lastUpdated);
+  const at = completedInstant(task);
   if (!at) return skip(`${what} without a time of change`);
   const owner = relativeReference(task.owner, 'Practitioner') ?? relativeReference(task.owner, 'PractitionerRole');
   return {

@@ -3,8 +3,9 @@
  * server used (relative, absolute URL, versioned), and the version key of the eventId convention.
  */
 import type { Reference, Resource } from '@medplum/fhirtypes';
+import { FHIR_ID } from './ids.ts';
 
-const RELATIVE = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/;
+const RELATIVE = new RegExp(`(?:^|/)([A-Z][A-Za-z]+)/(${FHIR_ID})(?:/_history/[^/]+)?$`);
 
 /** `Patient/1` from `Patient/1`, `https://ehr/fhir/Patient/1` or `Patient/1/_history/3`; undefined otherwise. */
 export function relativeReference(reference: Reference | string | undefined, type?: string): string | undefined {
@@ -22,4 +23,11 @@ export function versionKeyOf(resource: Resource): string | undefined {
 /** The episode's event id convention: `<type>/<id>/_history/<versionId>`. */
 export function fhirEventId(resource: Resource, version: string, suffix?: string): string {
   return `${resource.resourceType}/${resource.id}/_history/${version}${suffix ? `#${suffix}` : ''}`;
+}
+
+const EVENT_ID_RESOURCE = new RegExp(`^([A-Za-z]+/${FHIR_ID})/_history/`);
+
+/** The resource of an event id of that convention: `Encounter/e1` of `Encounter/e1/_history/3`; undefined for others. */
+export function resourceOfEventId(eventId: string): string | undefined {
+  return EVENT_ID_RESOURCE.exec(eventId)?.[1];
 }

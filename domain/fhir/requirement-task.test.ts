@@ -13,6 +13,10 @@ import {
   type RequirementCode,
 } from '../vocabulary.ts';
 import { buildRequirementTask, taskIdentifierValue } from './requirement-task.ts';
+import { applyEvent } from '../episode/apply-event.ts';
+import { episodeConfig, event, noon } from '../episode/episode-fixtures.ts';
+import { evidenceSearchFor, reconcile, startDeadlines } from '../episode/reconcile.ts';
+import { initialState } from '../episode/state.ts';
 
 const OPENS_AT = Date.parse('2026-01-15T06:00:00Z');
 const DUE_AT = Date.parse('2026-01-30T05:59:59.999Z');
@@ -167,5 +171,28 @@ describe('what the Task says', () => {
 
   test('identifier values keep to the profile\'s pattern whatever the cycle', () => {
     expect(taskIdentifierValue('EpisodeOfCare/e1', 'ESCALATION', 'HOSPITAL-CONTACT/h1/week-3')).toBe('e1/ESCALATION/HOSPITAL-CONTACT.h1.week-3');
+  });
+});
+
+describe("the start's evidence search looks for the identifier our Task is written with", () => {
+  // Late starts across the year (recurring cycles, the annual one, CIP-INITIAL) and one discharged before its start.
+  const starts: [admission: string, start: string, discharged?: string][] = [
+    ['2026-01-15', '2026-05-01'],
+    ['2026-01-31', '2027-02-10'],
+    ['2025-03-01', '2026-03-01'],
+    ['2026-01-15', '2026-03-01', '2026-02-20'],
+  ];
+  test.each(starts)('admitted %s, started %s', (admission, start, discharged) => {
+    let state = initialState(episodeConfig(admission));
+    if (discharged) state = applyEvent(state, event({ type: 'program-discharge', date: discharged }), noon(start));
+    const now = noon(start);
+    const deadlines = startDeadlines(state, now);
+    const search = evidenceSearchFor(state, deadlines, now)!;
+    expect(search.items.length).toBeGreaterThan(0);
+    const started = reconcile(state, deadlines, {}, now);
+    for (const item of search.items) {
+      const written = buildRequirementTask({ ...write(started.requirements[item.key]!), episodeOfCare: started.config.episodeOfCare });
+      expect(written.identifier![0]!.value).toBe(item.taskIdentifier);
+    }
   });
 });

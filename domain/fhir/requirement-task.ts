@@ -18,8 +18,7 @@ import {
   WORKER_SOURCE,
   type RequirementCode,
 } from '../vocabulary.ts';
-
-const idOf = (reference: string) => reference.slice(reference.indexOf('/') + 1);
+import { FHIR_ID_PATTERN, idOf } from './ids.ts';
 
 /**
  * `<EpisodeOfCare id>/<code>/<cycle>`. A cycle may hold a '/' (`<Encounter id>/week-2`, an escalated
@@ -27,6 +26,12 @@ const idOf = (reference: string) => reference.slice(reference.indexOf('/') + 1);
  */
 export function taskIdentifierValue(episodeOfCare: string, code: RequirementCode, cycle: string): string {
   return `${idOf(episodeOfCare)}/${code}/${cycle.replaceAll('/', '.')}`;
+}
+
+/** The EpisodeOfCare id a Task identifier value starts with; undefined when that part is not an id. */
+export function episodeIdOfTaskIdentifier(value: string): string | undefined {
+  const episodeId = value.split('/')[0];
+  return episodeId && FHIR_ID_PATTERN.test(episodeId) ? episodeId : undefined;
 }
 
 /** The query of the conditional create (`If-None-Exist`) and of searches for our Task. */
@@ -105,27 +110,3 @@ export function buildRequirementTask(write: RequirementTaskWrite): Task {
     ...(evidence ? { output: [{ type: { coding: [EVIDENCE_OUTPUT_TYPE] }, valueReference: { reference: evidence } }] } : {}),
   };
 }
-
-/** Task fields the workflow owns; an update replaces these and keeps whatever else the EHR added. */
-export const MANAGED_TASK_FIELDS = [
-  'identifier',
-  'basedOn',
-  'partOf',
-  'status',
-  'statusReason',
-  'businessStatus',
-  'intent',
-  'code',
-  'description',
-  'focus',
-  'for',
-  'executionPeriod',
-  'authoredOn',
-  'lastModified',
-  'requester',
-  'performerType',
-  'owner',
-  'restriction',
-  'input',
-  'output',
-] as const satisfies readonly (keyof Task)[];

@@ -15,7 +15,8 @@ import {
   SpecialistId,
   SupervisorId,
 } from '../search-attributes.ts';
-import { idOf, type EpisodeConfig } from '../../domain/episode/input.ts';
+import type { EpisodeConfig } from '../../domain/episode/input.ts';
+import { idOf } from '../../domain/fhir/ids.ts';
 import { type EpisodeState, isOpen, type Requirement } from '../../domain/episode/state.ts';
 import { failedWrites, writeFailureLabel } from '../../domain/episode/write-failure.ts';
 
