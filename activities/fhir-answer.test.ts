@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createFhirClient } from '../platform/fhir-client.ts';
 import { openCipInitial } from '../domain/episode/episode-fixtures.ts';
 import { expectResource } from './fhir-answer.ts';
-import { findEvidenceWith } from './find-evidence.ts';
+import { findEvidence } from './find-evidence.ts';
 import { writeRequirementTask } from './write-requirement-task.ts';
 
 describe('expectResource', () => {
@@ -48,6 +48,6 @@ describe('a gateway that answers 200 with JSON that is no FHIR', () => {
   test('the evidence search fails instead of finding nothing', async () => {
     const fhir = createFhirClient({ baseUrl, auth: { kind: 'none' } });
     const search = { patient: 'Patient/p1', items: [{ key: 'CIP-INITIAL/1', code: 'CIP-INITIAL' as const, taskIdentifier: 'e1/CIP-INITIAL/1', faceToFace: false, from: '2026-01-15T06:00:00Z', to: '2026-02-01T00:00:00Z' }] };
-    expect(await failureOf(findEvidenceWith(fhir, search))).toMatchObject({ message: "search Task for CIP-INITIAL/1: the FHIR server's answer is not a Bundle (got no resourceType)" });
+    expect(await failureOf(findEvidence(fhir, search))).toMatchObject({ message: "search Task for CIP-INITIAL/1: the FHIR server's answer is not a Bundle (got no resourceType)" });
   });
 });

@@ -7,7 +7,7 @@
  */
 import type { Bundle, Resource, ResourceType } from '@medplum/fhirtypes';
 import { ApplicationFailure } from '@temporalio/activity';
-import type { FhirRefusal } from '../domain/episode/activity-contract.ts';
+import type { FhirRefusal } from '../domain/episode/episode-activities.ts';
 
 export function expectResource<T extends ResourceType>(answer: unknown, resourceType: T, what: string): Extract<Resource, { resourceType: T }> {
   const resource = answer as { resourceType?: unknown; id?: unknown } | null | undefined;

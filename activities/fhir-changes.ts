@@ -12,7 +12,7 @@ import { Context } from '@temporalio/activity';
 import { deliverFhirChange, type DeliveryContext } from './deliver-fhir-change.ts';
 import { episodeDefaultsSchema } from '../domain/episode/episode-defaults.ts';
 import type { ProcessLog } from '../platform/logger.ts';
-import type { FhirChangeActivities, FhirChangesPoll, FhirChangesPolled, FhirChangesProgress } from '../domain/polling/activity-contract.ts';
+import type { FhirChangeActivities, FhirChangesPoll, FhirChangesPolled, FhirChangesProgress } from '../domain/polling/polling-activities.ts';
 import { currentCursor, cursorAfter, isUndelivered } from '../domain/polling/cursor.ts';
 import { changeOf, changesQuery, resumedProgress } from '../domain/polling/poll-run.ts';
 

@@ -8,7 +8,7 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { FhirAnswerNotJson, FhirHttpError, FhirServerUnreachable } from '../platform/fhir-http-error.ts';
-import type { FhirRefusal } from '../domain/episode/activity-contract.ts';
+import type { FhirRefusal } from '../domain/episode/episode-activities.ts';
 
 const RETRYABLE_STATUSES = new Set([401, 408, 409, 412, 429]);
 

@@ -7,7 +7,7 @@ import type { MedplumClient } from '@medplum/core';
 import type { Encounter, QuestionnaireResponse, Task } from '@medplum/fhirtypes';
 import { contactKindOf, isFinishedFaceToFace } from '../domain/fhir/contact-codes.ts';
 import type { ContactKind } from '../domain/vocabulary.ts';
-import type { EvidenceFound, EvidenceSearch, EvidenceSearchItem } from '../domain/episode/activity-contract.ts';
+import type { EvidenceFound, EvidenceSearch, EvidenceSearchItem } from '../domain/episode/episode-activities.ts';
 import { expectSearchset } from './fhir-answer.ts';
 import { classifyFhirError } from './fhir-errors.ts';
 import { taskIdentifierQuery } from '../domain/fhir/requirement-task.ts';
@@ -63,7 +63,7 @@ async function contactEncounter(fhir: MedplumClient, patient: string, item: Evid
   return encounter && { reference: `Encounter/${encounter.id}`, at: encounter.period?.start ?? item.to };
 }
 
-export async function findEvidenceWith(fhir: MedplumClient, search: EvidenceSearch): Promise<EvidenceFound> {
+export async function findEvidence(fhir: MedplumClient, search: EvidenceSearch): Promise<EvidenceFound> {
   const found: EvidenceFound = {};
   for (const item of search.items) {
     try {

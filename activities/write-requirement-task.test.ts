@@ -7,7 +7,7 @@ import type { MedplumClient } from '@medplum/core';
 import { startFhirServer } from '../fhir-server/server.ts';
 import { startHapiFhirServer } from '../local-stack/hapi-fhir.ts';
 import { createFhirClient } from '../platform/fhir-client.ts';
-import type { RequirementTaskWrite } from '../domain/episode/activity-contract.ts';
+import type { RequirementTaskWrite } from '../domain/episode/episode-activities.ts';
 import type { Requirement } from '../domain/episode/state.ts';
 import { writeRequirementTask } from './write-requirement-task.ts';
 

@@ -7,7 +7,7 @@
 import type { MedplumClient } from '@medplum/core';
 import type { Task } from '@medplum/fhirtypes';
 import { ApplicationFailure } from '@temporalio/activity';
-import type { FhirRefusal, RequirementTaskWrite, RequirementTaskWritten } from '../domain/episode/activity-contract.ts';
+import type { FhirRefusal, RequirementTaskWrite, RequirementTaskWritten } from '../domain/episode/episode-activities.ts';
 import { expectResource } from './fhir-answer.ts';
 import { httpStatusOf } from '../platform/fhir-http-error.ts';
 import { classifyFhirError } from './fhir-errors.ts';

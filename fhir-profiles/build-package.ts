@@ -14,7 +14,7 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from './package-id.ts';
 import { examples } from './definitions/examples.ts';
 import { readProfiles } from './definitions/read-profiles.ts';
 import { questionnaires } from './definitions/questionnaires.ts';
-import { requirementTaskProfile } from './definitions/requirement-task.ts';
+import { requirementTaskProfile } from './definitions/requirement-task-profile.ts';
 import { searchParameters } from './definitions/search-parameters.ts';
 import { terminologyResources } from './definitions/terminology.ts';
 import { generateSnapshot, type DefinitionLookup } from './snapshot.ts';

@@ -9,7 +9,7 @@ import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { ConfigError } from '../platform/config.ts';
 import { createDataConverter, resolveCodecKeys } from '../platform/data-converter.ts';
 import { createFhirClient } from '../platform/fhir-client.ts';
-import { loadIntakeConfig, type IntakeConfig } from './config.ts';
+import { loadIntakeConfig, type IntakeConfig } from './intake-config.ts';
 import { WATCHED_TYPES } from '../domain/fhir/change-mapping.ts';
 import { startIntakeServer } from './http-server.ts';
 import { requireEpisodeDefaultsOnFhir } from './require-episode-defaults.ts';

@@ -18,7 +18,7 @@ import type { EpisodeEventInput } from '../domain/episode/events.ts';
 import { isOpen } from '../domain/episode/state.ts';
 import { writeFailureLabel } from '../domain/episode/write-failure.ts';
 import { EpisodeStatus, OverdueCount, SpecialistId } from '../workflows/search-attributes.ts';
-import { parseEpisodeDefaults, parseIntakeSource, withLocalStackDefaults } from './config.ts';
+import { parseEpisodeDefaults, parseIntakeSource, withLocalStackDefaults } from './intake-config.ts';
 import { deliverFhirChange, DeliveryUnavailable } from '../activities/deliver-fhir-change.ts';
 import type { EpisodeDefaults } from '../domain/episode/episode-defaults.ts';
 import { createProcessLog } from '../platform/logger.ts';

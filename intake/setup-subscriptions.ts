@@ -12,7 +12,7 @@ import type { Subscription } from '@medplum/fhirtypes';
 import { ConfigError } from '../platform/config.ts';
 import { createFhirClient } from '../platform/fhir-client.ts';
 import { httpStatusOf } from '../platform/fhir-http-error.ts';
-import { loadIntakeConfig } from './config.ts';
+import { loadIntakeConfig } from './intake-config.ts';
 import { desiredSubscriptions, isSameSubscription, type SubscriptionMode } from '../domain/fhir/subscriptions.ts';
 
 interface SubscriptionTarget {

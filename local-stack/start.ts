@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { startCodecServer } from '../worker/codec-server.ts';
 import type { RunningCodecServer } from '../worker/codec-server.ts';
 import { ConfigError, loadConfig } from '../platform/config.ts';
-import { LOCAL_STACK_SUPERVISOR } from '../intake/config.ts';
+import { LOCAL_STACK_SUPERVISOR } from '../intake/intake-config.ts';
 import { ensureLocalStackSupervisor } from '../intake/require-episode-defaults.ts';
 import { createFhirClient } from '../platform/fhir-client.ts';
 import type { Config, FhirAuth } from '../platform/config.ts';

@@ -8,7 +8,7 @@
  */
 import { admissionDeadlines, currentCycleDeadlines, type Deadline, DEADLINE_RULES } from '../rules/index.ts';
 import { CONTACT_KINDS } from '../vocabulary.ts';
-import type { EvidenceFound, EvidenceSearch } from './activity-contract.ts';
+import type { EvidenceFound, EvidenceSearch } from './episode-activities.ts';
 import { ALL_PATCHES, type EpisodePatches } from './patches.ts';
 import { taskIdentifierValue } from '../fhir/requirement-task.ts';
 import { addRequirement, asDeadline, meet, requirementKey, requirementsOfKind } from './requirements.ts';

@@ -6,7 +6,7 @@
  * failed activity call). An EHR's "no" is never the end of an episode: someone may
  * yet create the missing Practitioner, lift the rule, or bring the server back.
  */
-import type { FhirRefusal } from './activity-contract.ts';
+import type { FhirRefusal } from './episode-activities.ts';
 import type { EpisodeState, Requirement, WriteFailure } from './state.ts';
 
 const FIRST_RETRY_MS = 60_000;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { validateFhirResource } from '../../fhir-profiles/validation.ts';
-import type { RequirementTaskWrite } from '../episode/activity-contract.ts';
+import type { RequirementTaskWrite } from '../episode/episode-activities.ts';
 import type { Requirement, Stage } from '../episode/state.ts';
 import {
   EVIDENCE_OUTPUT_TYPE,

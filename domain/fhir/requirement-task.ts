@@ -3,7 +3,7 @@
  * Pure: the activity sends what this builds, and tests check it without a server.
  */
 import type { Task } from '@medplum/fhirtypes';
-import type { RequirementTaskWrite } from '../episode/activity-contract.ts';
+import type { RequirementTaskWrite } from '../episode/episode-activities.ts';
 import { displayOf } from '../rules/index.ts';
 import type { Requirement } from '../episode/state.ts';
 import {

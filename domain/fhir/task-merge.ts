@@ -8,7 +8,7 @@
  * replaced and whatever else the EHR added is kept.
  */
 import type { Task } from '@medplum/fhirtypes';
-import type { RequirementTaskWritten } from '../episode/activity-contract.ts';
+import type { RequirementTaskWritten } from '../episode/episode-activities.ts';
 import { completedAt } from './completion-time.ts';
 
 /** Task fields the workflow owns; an update replaces these and keeps whatever else the EHR added. */

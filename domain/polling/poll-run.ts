@@ -4,7 +4,7 @@
  */
 import type { Resource } from '@medplum/fhirtypes';
 import { versionKeyOf } from '../fhir/references.ts';
-import type { FhirChangesProgress } from './activity-contract.ts';
+import type { FhirChangesProgress } from './polling-activities.ts';
 import { type ChangeCursor, type PolledChange, polledChange, searchFloor } from './cursor.ts';
 
 // Servers cap `_count` at their own maximum (and page on by `next`); fewer pages, fewer sorts of the whole result.

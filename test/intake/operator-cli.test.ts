@@ -9,7 +9,7 @@ import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startFhirServer, type RunningFhirServer } from '../../fhir-server/server.ts';
-import { parseEpisodeDefaults, parseIntakeSource } from '../../intake/config.ts';
+import { parseEpisodeDefaults, parseIntakeSource } from '../../intake/intake-config.ts';
 import { ensurePolling } from '../../intake/polling.ts';
 import { exitCodeOf, runOperatorCli } from '../../intake/operator-cli.ts';
 import { startTemporalDevServer, type RunningDevServer } from '../../local-stack/dev-server.ts';

@@ -20,7 +20,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { EpisodeActivities, EvidenceFound, EvidenceSearch, RequirementTaskWrite, RequirementTaskWritten } from '../../domain/episode/activity-contract.ts';
+import type { EpisodeActivities, EvidenceFound, EvidenceSearch, RequirementTaskWrite, RequirementTaskWritten } from '../../domain/episode/episode-activities.ts';
 import { applyEvent, isDuplicate, isOlderThanApplied } from '../../domain/episode/apply-event.ts';
 import { carryOver } from '../../domain/episode/carry-over.ts';
 import { escalationClosedMeanwhile } from '../../domain/episode/requirements.ts';

@@ -8,7 +8,7 @@
  * failure that can never succeed fails the workflow as the ordinary activity's does.
  */
 import { ActivityFailure, ApplicationFailure, type LocalActivityOptions, sleep, TimeoutFailure } from '@temporalio/workflow';
-import type { FhirRefusal } from '../../domain/episode/activity-contract.ts';
+import type { FhirRefusal } from '../../domain/episode/episode-activities.ts';
 
 /** One attempt, far below the workflow task timeout (10 s): a write takes milliseconds, one that does not is handed on. */
 export const LOCAL_ATTEMPT = {

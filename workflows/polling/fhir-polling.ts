@@ -12,7 +12,7 @@
 import { condition, continueAsNew, defineQuery, defineSignal, deprecatePatch, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { type EpisodeDefaultsInput, episodeDefaultsSchema } from '../../domain/episode/episode-defaults.ts';
 import { isLocalDate, startOfLocalDay } from '../../domain/rules/index.ts';
-import type { FhirChangeActivities, FhirChangesPolled } from '../../domain/polling/activity-contract.ts';
+import type { FhirChangeActivities, FhirChangesPolled } from '../../domain/polling/polling-activities.ts';
 import { type ChangeCursor, currentCursor, cursorFrom, type StoredChangeCursor } from '../../domain/polling/cursor.ts';
 
 export interface FhirPollingInput {
