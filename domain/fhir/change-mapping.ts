@@ -25,19 +25,11 @@ import type { EpisodeDefaults } from '../episode/episode-defaults.ts';
 import { agencyLocalDate, isoInstant } from './fhir-dates.ts';
 import { fhirEventId, relativeReference, versionKeyOf } from './references.ts';
 import { completedInstant } from './completion-time.ts';
-import { episodeRouteOfEncounter } from './episode-lookup.ts';
+import { type EpisodeRoute, episodeRouteOfEncounter } from './episode-lookup.ts';
 
 /** The resource types whose changes mean something to an episode. */
 export const WATCHED_TYPES = ['EpisodeOfCare', 'Encounter', 'QuestionnaireResponse', 'Task'] as const;
 export type WatchedType = (typeof WATCHED_TYPES)[number];
-
-/** How to find the episode of an event. */
-export type EpisodeRoute =
-  | { by: 'episode'; episodeOfCare: string }
-  /** The Encounter's `episodeOfCare` (a QuestionnaireResponse written during an Encounter). */
-  | { by: 'encounter'; encounter: string }
-  /** The patient's active EpisodeOfCare. */
-  | { by: 'patient'; patient: string };
 
 export type FhirChangeMapping =
   | { action: 'deliver'; route: EpisodeRoute; events: EpisodeEventInput[] }

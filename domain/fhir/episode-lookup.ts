@@ -3,8 +3,15 @@
  * the lookups found: which reference to follow, which of several episodes, which CarePlan.
  */
 import type { CarePlan, Encounter, EpisodeOfCare } from '@medplum/fhirtypes';
-import type { EpisodeRoute } from './change-mapping.ts';
 import { relativeReference } from './references.ts';
+
+/** How to find the episode of an event. */
+export type EpisodeRoute =
+  | { by: 'episode'; episodeOfCare: string }
+  /** The Encounter's `episodeOfCare` (a QuestionnaireResponse written during an Encounter). */
+  | { by: 'encounter'; encounter: string }
+  /** The patient's active EpisodeOfCare. */
+  | { by: 'patient'; patient: string };
 
 /** An Encounter's episode: its own `episodeOfCare` reference, else its subject's active episode; undefined without either. */
 export function episodeRouteOfEncounter(encounter: Encounter): Exclude<EpisodeRoute, { by: 'encounter' }> | undefined {
