@@ -34,7 +34,8 @@ import { advance, nextWakeUp } from '../../domain/episode/schedule.ts';
 import { type EpisodeState, initialState } from '../../domain/episode/state.ts';
 import { currentDetailsOf, searchAttributesOf } from './view.ts';
 import { wakeUpTimers } from './wake-up-timer.ts';
-import { answerLabel, awaitsWriteRetry, failedWrites, withoutWriteFailure, withWriteFailure, writeRetryDelayMs } from '../../domain/episode/write-failure.ts';
+import { answerLabel, failedWrites, writeRetryDelayMs } from '../../domain/episode/write-failure.ts';
+import { nextTaskToWrite, taskChangedInEhr, taskWriteOf, withTaskRefused, withTaskWritten } from '../../domain/episode/task-sync.ts';
 import { refusalOfFailedCall } from './failed-call.ts';
 
 // The activities by their registered types (`writeRequirementTask`, `findEvidence`); inside the
@@ -152,50 +153,27 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
    * writes the rest (`carryOver` keeps every unsynced requirement).
    */
   async function syncTasks(): Promise<void> {
-    for (let key = nextUnsynced(); key; key = nextUnsynced()) {
+    for (let requirement = nextTaskToWrite(state, Date.now()); requirement; requirement = nextTaskToWrite(state, Date.now())) {
       if (shouldContinueAsNew() && patches.writesYieldToContinueAsNew) return;
-      const requirement = state.requirements[key]!;
-      const written = JSON.stringify(requirement);
-      const escalated = requirement.escalates ? state.requirements[requirement.escalates] : undefined;
-      const write: RequirementTaskWrite = {
-        patient: state.config.patient,
-        episodeOfCare: state.config.episodeOfCare,
-        carePlan: state.config.carePlan,
-        agency: state.config.agency,
-        requirement,
-        escalatedTaskId: escalated?.taskId,
-        now: Date.now(),
-      };
-      let result: RequirementTaskWritten;
+      let written: RequirementTaskWritten;
       try {
-        result = await writeTask(write);
+        written = await writeTask(taskWriteOf(state, requirement, Date.now()));
       } catch (error) {
         const refusal = refusalOfFailedCall(error);
         if (!refusal || !patches.refusedWritesWaitOnBackoff) throw error;
         taskWriteFailures.add(1, { status: String(refusal.status), code: refusal.code });
-        const current = state.requirements[key];
-        if (current) state = { ...state, requirements: { ...state.requirements, [key]: withWriteFailure(current, refusal, Date.now()) } };
+        state = withTaskRefused(state, requirement.key, refusal, Date.now());
         continue;
       }
-      // Handlers may have changed the requirement while the write was in flight: then it stays unsynced.
-      let current = state.requirements[key];
+      let current = state.requirements[requirement.key];
       if (!current) {
         deprecatePatch(DEPRECATED_PATCH_IDS.closesEscalationWrittenMeanwhile);
-        current = escalationClosedMeanwhile(state, requirement, result.taskId);
+        current = escalationClosedMeanwhile(state, requirement, written.taskId);
         if (!current) continue;
       }
-      const unchanged = JSON.stringify(current) === written;
-      state = { ...state, requirements: { ...state.requirements, [key]: { ...withoutWriteFailure(current), taskId: result.taskId, synced: unchanged } } };
-      if (result.changedInEhr) {
-        apply({
-          type: 'task-changed',
-          eventId: `Task/${result.taskId}/_history/${result.changedInEhr.versionId ?? result.changedInEhr.at}`,
-          taskId: result.taskId,
-          status: result.changedInEhr.status,
-          owner: result.changedInEhr.owner,
-          at: result.changedInEhr.at,
-        });
-      }
+      state = withTaskWritten(state, requirement, current, written.taskId);
+      const changed = taskChangedInEhr(written);
+      if (changed) apply(changed);
     }
   }
 
@@ -210,16 +188,6 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
         await sleep(writeRetryDelayMs(attempts), { summary: `evidence search retry after ${answerLabel(refusal)}` });
       }
     }
-  }
-
-  function nextUnsynced(): string | undefined {
-    return Object.values(state.requirements).find(
-      (requirement) =>
-        !requirement.synced &&
-        !awaitsWriteRetry(requirement, Date.now()) &&
-        // An escalation waits until the overdue Task it points at exists.
-        (!requirement.escalates || state.requirements[requirement.escalates]?.taskId !== undefined),
-    )?.key;
   }
 
   /** Current details on every pass (they are no history event); search attributes when they changed. */
