@@ -110,3 +110,38 @@ export const PERFORMER_TYPES = {
   specialist: { system: 'http://snomed.info/sct', code: '768730001', display: 'Case manager' },
   supervisor: { system: 'http://snomed.info/sct', code: '106328005', display: 'Social worker' },
 } as const;
+
+/**
+ * Rules about one specialist across episodes (requirements.md, "Caseload and contact hours"). A
+ * CodeSystem of their own beside the documentation requirements: they are staffing standards, not
+ * documents of one client's record, and no timeliness count includes them.
+ */
+export const SPECIALIST_REQUIREMENT_CODES = ['CASELOAD', 'CONTACT-HOURS'] as const;
+export type SpecialistRequirementCode = (typeof SPECIALIST_REQUIREMENT_CODES)[number];
+export const SPECIALIST_REQUIREMENT_SYSTEM = canonicalUrl('CodeSystem', 'specialist-requirement');
+export const SPECIALIST_REQUIREMENT_VALUE_SET = canonicalUrl('ValueSet', 'specialist-requirement');
+
+/** `Task.businessStatus` of a specialist's Task: why it is open, or how it closed. */
+export const SPECIALIST_TASK_STATUS_CODES = [
+  'over-cap', // the caseload is past the cap: reassign or approve
+  'below-target', // the rolling average of contact hours is under its target
+  'back-within', // closed by itself: the caseload is back at or under the cap, or the average back at target
+  'approved', // completed in the EHR by the supervisor: the caseload past the cap is approved until it next changes
+] as const;
+export type SpecialistTaskStatusCode = (typeof SPECIALIST_TASK_STATUS_CODES)[number];
+export const SPECIALIST_TASK_STATUS_SYSTEM = canonicalUrl('CodeSystem', 'specialist-task-status');
+export const SPECIALIST_TASK_STATUS_VALUE_SET = canonicalUrl('ValueSet', 'specialist-task-status');
+export const SPECIALIST_TASK_PROFILE = canonicalUrl('StructureDefinition', 'specialist-task');
+/** `Task.identifier.system` of a specialist's Tasks; the value is `<Practitioner id>/<code>/<n>`. */
+export const SPECIALIST_TASK_IDENTIFIER_SYSTEM = `${CANONICAL_BASE}/sid/specialist-task`;
+
+/** The weekly contact hours of one specialist, as an individual MeasureReport per week. */
+export const CONTACT_HOURS_MEASURE = canonicalUrl('Measure', 'contact-hours');
+export const CONTACT_HOURS_REPORT_PROFILE = canonicalUrl('StructureDefinition', 'contact-hours-report');
+/** `MeasureReport.identifier.system`; the value is `<Practitioner id>/<ISO week>`, e.g. `s1/2026-W47`. */
+export const CONTACT_HOURS_REPORT_IDENTIFIER_SYSTEM = `${CANONICAL_BASE}/sid/contact-hours-report`;
+/** `MeasureReport.group.code` of the contact-hours measure's two groups. */
+export const CONTACT_HOURS_GROUP_SYSTEM = canonicalUrl('CodeSystem', 'contact-hours-group');
+export const CONTACT_HOURS_GROUPS = ['contact-hours', 'target-hours'] as const;
+/** Extension (valueDuration, UCUM `min` or `h`) on a contact Encounter: the travel time that went with the contact. */
+export const TRAVEL_TIME_EXTENSION = canonicalUrl('StructureDefinition', 'travel-time');

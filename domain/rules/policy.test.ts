@@ -12,6 +12,8 @@ describe('agency policy', () => {
       crisisNoteBusinessDays: 1,
       annualAssessmentDue: 'end-of-anniversary-month',
       dischargeGraceDays: 30,
+      caseload: { cap: 30, levelOfCareCodes: [] },
+      contactHours: { weeklyTargetHours: 25, countedKinds: ['face-to-face', 'collateral', 'crisis'], rollingWeeks: 4, holidayProRata: true },
     });
     expect(defaultAgencyPolicy).toEqual(agencyPolicySchema.parse({}));
   });

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { isLocalDate } from '../calendar/local-date.ts';
+import { CONTACT_KINDS, type ContactKind } from '../vocabulary.ts';
 
 function isIanaTimeZone(name: string): boolean {
   // Intl also accepts UTC offsets ('+01:00'); an offset has no DST rules, so it is not a zone.
@@ -28,6 +29,13 @@ const defaults = {
   crisisNoteBusinessDays: 1,
   annualAssessmentDue: 'end-of-anniversary-month' as const,
   dischargeGraceDays: 30,
+  caseload: { cap: 30, levelOfCareCodes: [] as string[] },
+  contactHours: {
+    weeklyTargetHours: 25,
+    countedKinds: ['face-to-face', 'collateral', 'crisis'] as ContactKind[],
+    rollingWeeks: 4,
+    holidayProRata: true,
+  },
 };
 
 /**
@@ -65,6 +73,26 @@ function buildAgencyPolicySchema() {
     annualAssessmentDue: z.enum(['end-of-anniversary-month', 'anniversary-date']).default(defaults.annualAssessmentDue),
     /** Calendar days the workflow keeps waiting for the Discharge Plan after its due date before it closes the episode as unmet. */
     dischargeGraceDays: days(0).default(defaults.dischargeGraceDays),
+    caseload: z
+      .strictObject({
+        /** Most active episodes a specialist carries (CASELOAD). */
+        cap: z.int().min(1).max(1000).default(defaults.caseload.cap),
+        /** `EpisodeOfCare.type` codes (any system) that count towards the caseload; empty: every active episode. */
+        levelOfCareCodes: z.array(z.string().min(1).max(64)).default([]),
+      })
+      .prefault({}),
+    contactHours: z
+      .strictObject({
+        /** Contact hours a specialist keeps in a week of five business days (CONTACT-HOURS). */
+        weeklyTargetHours: z.number().min(0).max(80).default(defaults.contactHours.weeklyTargetHours),
+        /** Contact kinds whose time counts; travel time on a counted contact counts with it. */
+        countedKinds: z.array(z.enum(CONTACT_KINDS)).default(defaults.contactHours.countedKinds),
+        /** Weeks the average runs over, the week just ended and those before it. */
+        rollingWeeks: z.int().min(1).max(52).default(defaults.contactHours.rollingWeeks),
+        /** A week with holidays has a target pro rata of its business days (Thanksgiving week: 4/5 of it). */
+        holidayProRata: z.boolean().default(defaults.contactHours.holidayProRata),
+      })
+      .prefault({}),
   });
 }
 
