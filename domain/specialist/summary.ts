@@ -1,0 +1,38 @@
+/** The CLI's `caseload --json` and the intake's `/caseload` answer, from the state (hours to two decimals). */
+import { caseloadCount, countedEpisodes } from './caseload.ts';
+import { completeWeeks, figuresOf, rollingAverage } from './contact-hours.ts';
+import type { SpecialistState } from './state.ts';
+
+export interface CaseloadSummaryOf {
+  specialist: string;
+  caseload: number;
+  cap: number;
+  canAssignOne: boolean;
+  episodes: string[];
+  weeks: { week: string; start: string; contactHours: number; targetHours: number }[];
+  averageHours: number;
+  averageTargetHours: number;
+  approvedBy?: { practitioner: string; at: string };
+}
+
+/** `weeks`: how many complete weeks to list (default the rolling window). Until a whole window has passed, the average is of the weeks there are. */
+export function caseloadSummaryOf(state: SpecialistState, weeks = state.config.policy.contactHours.rollingWeeks): CaseloadSummaryOf {
+  const caseload = caseloadCount(state);
+  const cap = state.config.policy.caseload.cap;
+  const listed = completeWeeks(state).slice(-Math.max(0, weeks)).map((week) => {
+    const { contacts: _contacts, ...figures } = figuresOf(state, week);
+    return figures;
+  });
+  const average = rollingAverage(state, true) ?? { averageHours: 0, averageTargetHours: 0 };
+  return {
+    specialist: state.config.specialist,
+    caseload,
+    cap,
+    canAssignOne: caseload + 1 <= cap,
+    episodes: countedEpisodes(state).map((episode) => episode.episodeOfCare),
+    weeks: listed,
+    averageHours: average.averageHours,
+    averageTargetHours: average.averageTargetHours,
+    ...(state.approval ? { approvedBy: { practitioner: state.approval.practitioner, at: new Date(state.approval.at).toISOString() } } : {}),
+  };
+}
