@@ -13,7 +13,7 @@ import { assigned, businessStatusOf, released, SUPERVISOR, specialistInput, spec
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack();
-  await skipTo(stack.env, localNoon('2026-11-02'));
+  await skipTo(stack.env, localNoon('2027-11-01'));
 }, 300_000);
 afterAll(async () => stack?.stop());
 
