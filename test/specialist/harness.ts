@@ -85,3 +85,26 @@ export function weekOfReport(report: MeasureReport): string | undefined {
 
 export const hoursOf = (report: MeasureReport | undefined, group: 'contact-hours' | 'target-hours') =>
   report?.group?.find((each) => each.code?.coding?.[0]?.code === group)?.measureScore?.value;
+
+/** Every run's history, following continue-as-new from the first run. */
+export async function runHistories(stack: Stack, workflowId: string, firstRunId: string) {
+  const runs = [];
+  for (let runId: string | undefined = firstRunId; runId; ) {
+    const history = await stack.env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    runs.push(history);
+    runId = history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
+  return runs;
+}
+
+/** Events per calendar year (UTC) of their time, summed over the runs. */
+export function eventsPerYear(runs: Awaited<ReturnType<typeof runHistories>>): Record<string, number> {
+  const years: Record<string, number> = {};
+  for (const run of runs) {
+    for (const event of run.events ?? []) {
+      const year = String(new Date(Number(event.eventTime?.seconds ?? 0) * 1000).getUTCFullYear());
+      years[year] = (years[year] ?? 0) + 1;
+    }
+  }
+  return years;
+}
