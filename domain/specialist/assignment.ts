@@ -8,16 +8,19 @@ import { referencePattern } from '../fhir/ids.ts';
 import { afterCaseloadChange, caseloadCount } from './caseload.ts';
 import type { SpecialistState } from './state.ts';
 
-/** As `AssignmentRequest` and `AssignmentAnswer` of workflows/specialist/messages.ts (the domain imports no workflow module). */
+/** The `requestAssignment` update's argument (workflows/specialist/messages.ts). */
 export interface AssignmentRequest {
   episodeOfCare: string;
+  /** `Practitioner/<supervisor id>` who approves an assignment past the cap. */
   overrideBy?: string;
   at: string;
 }
+
 export interface AssignmentAnswer {
   accepted: boolean;
   caseload: number;
   cap: number;
+  /** Why it was refused: `caseload 30 of cap 30: an assignment past the cap needs --override-by Practitioner/<supervisor id>`. */
   reason?: string;
 }
 

@@ -11,9 +11,25 @@ import { CONTACT_HOURS_REPORT_IDENTIFIER_SYSTEM, SPECIALIST_TASK_IDENTIFIER_SYST
 import { specialistEvent } from '../../workflows/specialist/messages.ts';
 import { specialistStartOptions } from '../../workflows/specialist/start-options.ts';
 import type { specialistWorkload } from '../../workflows/index.ts';
-import { localNoon, type Stack, TASK_QUEUE } from '../episode/harness.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { localNoon, skipTo, type Stack, startStack, TASK_QUEUE } from '../episode/harness.ts';
 
 export const SUPERVISOR = 'Practitioner/supervisor-1';
+
+/** One stack for the test file, its clock at noon of `date` (the test server starts at today's date and never goes back). */
+export function stackFrom(date: string): { readonly stack: Stack } {
+  const holder: { stack?: Stack } = {};
+  beforeAll(async () => {
+    holder.stack = await startStack();
+    await skipTo(holder.stack.env, localNoon(date));
+  }, 300_000);
+  afterAll(async () => holder.stack?.stop());
+  return {
+    get stack() {
+      return holder.stack!;
+    },
+  };
+}
 
 export function specialistInput(id: string, extra: Partial<SpecialistInput> = {}): SpecialistInput {
   return { specialist: `Practitioner/${id}`, supervisor: SUPERVISOR, agency: 'Organization/agency-1', ...extra };
