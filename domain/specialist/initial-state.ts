@@ -1,12 +1,10 @@
 /** A specialist's state at the first run's start, from its input (the policy as the agency overrides it). */
-import { parseAgencyPolicy } from '../rules/index.ts';
+import { parseAgencyPolicy } from '../rules/policy.ts';
 import { referencePattern } from '../fhir/ids.ts';
 import type { SpecialistInput } from './input.ts';
 import type { SpecialistState } from './state.ts';
-import { dayOfWeek } from '../calendar/local-date.ts';
-import { localDateOf } from '../calendar/local-date.ts';
+import { addCalendarDays, dayOfWeek, localDateOf } from '../calendar/local-date.ts';
 import { nextWeek, weekOfDate } from './weeks.ts';
-import { addCalendarDays } from '../calendar/local-date.ts';
 
 const PRACTITIONER = referencePattern('Practitioner|PractitionerRole');
 const ORGANIZATION = referencePattern('Organization');

@@ -17,10 +17,10 @@ import { localNoon, skipTo, type Stack, startStack, TASK_QUEUE } from '../episod
 export const SUPERVISOR = 'Practitioner/supervisor-1';
 
 /** One stack for the test file, its clock at noon of `date` (the test server starts at today's date and never goes back). */
-export function stackFrom(date: string): { readonly stack: Stack } {
+export function stackFrom(date: string, options: Parameters<typeof startStack>[0] = {}): { readonly stack: Stack } {
   const holder: { stack?: Stack } = {};
   beforeAll(async () => {
-    holder.stack = await startStack();
+    holder.stack = await startStack(options);
     await skipTo(holder.stack.env, localNoon(date));
   }, 300_000);
   afterAll(async () => holder.stack?.stop());
