@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { applySpecialistEvent } from './apply-event.ts';
-import { carryOver } from './carry-over.ts';
-import { completeWeeksBy, figuresOf, rollingAverage } from './contact-hours.ts';
+import { carryOver, WEEKS_KEPT } from './carry-over.ts';
+import { completeWeeks, completeWeeksBy, figuresOf, rollingAverage } from './contact-hours.ts';
 import { nextWrite, reportWriteOf, withReportRefused, withReportWritten } from './outbox.ts';
 import { applyAll, contactEvent, DAY, HOUR, specialistState, START } from './specialist-fixtures.ts';
 import type { SpecialistState } from './state.ts';
@@ -61,12 +61,14 @@ test('a report written while its week changed is written again; a refused one wa
   expect(withReportWritten(state, rewritten, 'r1').weeks['2026-W45']!.report).toEqual({ synced: true, reportId: 'r1' });
 });
 
-test('carry-over keeps the rolling window, the incomplete week and unwritten reports; older contacts come too late', () => {
+test('carry-over keeps WEEKS_KEPT complete weeks, the incomplete week and unwritten reports; older contacts come too late', () => {
   let state = specialistState();
-  for (let week = 0; week < 8; week++) state = completeWeeksBy(applyAll(state, [contactEvent(`c${week}`, START + week * WEEK, 60)]), FIRST_END + week * WEEK);
+  for (let week = 0; week < 20; week++) state = completeWeeksBy(applyAll(state, [contactEvent(`c${week}`, START + week * WEEK, 60)]), FIRST_END + week * WEEK);
   for (const key of Object.keys(state.weeks)) if (key !== '2026-W46') state = withReportWritten(state, reportWriteOf(state, key, START), `r-${key}`);
   const carried = carryOver(state);
-  expect(Object.keys(carried.weeks).sort()).toEqual(['2026-W46', '2026-W49', '2026-W50', '2026-W51', '2026-W52', '2026-W53']);
+  const kept = Object.values(carried.weeks).sort((a, b) => a.start.localeCompare(b.start));
+  expect(kept.map((week) => week.week)).toEqual(['2026-W46', ...completeWeeks(state).slice(-WEEKS_KEPT).map((week) => week.week), '2027-W12']);
+  expect(kept.at(-1)!.complete).toBe(false);
   expect(carried.horizonWeek).toBe('2026-W46');
   expect(applyAll(carried, [contactEvent('old', START, 600)])).toEqual({ ...carried, eventIds: [...carried.eventIds, 'Encounter/old/_history/1'] });
   expect(rollingAverage(carried)).toEqual(rollingAverage(state));
