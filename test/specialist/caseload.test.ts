@@ -31,8 +31,9 @@ test('the 31st assignment opens CASELOAD for the supervisor, focus that episode;
   expect(businessStatusOf(task)).toBe('over-cap');
   expect(task.description).toBe('Practitioner/s-cap carries 31 clients, cap 30: reassign or approve');
   expect(await handle.query(getCaseload)).toMatchObject({ caseload: 31, cap: 30, canAssignOne: false });
-  const description = await handle.describe();
-  expect(description.searchAttributes).toMatchObject({ CareCaseload: [31], CareCaseloadOverCap: [true], CareSpecialistId: ['s-cap'] });
+  // Upserted once the Task write is done, in the workflow task after it.
+  const attributes = await until('search attributes', async () => (await handle.describe()).searchAttributes, (found) => found.CareCaseload?.[0] === 31);
+  expect(attributes).toMatchObject({ CareCaseload: [31], CareCaseloadOverCap: [true], CareSpecialistId: ['s-cap'] });
 
   await tell(running.stack, input, released('cap-e5', '2027-11-04'));
   const closed = await until('CASELOAD/1 back-within', () => specialistTasks(running.stack.fhir, 's-cap'), (tasks) => tasks['CASELOAD/1']?.status === 'completed');

@@ -67,6 +67,7 @@ test('weekly reports with their targets, an average under target opens CONTACT-H
   const closed = await until('CONTACT-HOURS/1 back-within', () => specialistTasks(running.stack.fhir, 's-hours'), (tasks) => tasks['CONTACT-HOURS/1']?.status === 'completed');
   expect(businessStatusOf(closed['CONTACT-HOURS/1'])).toBe('back-within');
   expect(closed['CONTACT-HOURS/1']!.description).toBe('Practitioner/s-hours averaged 23.75 contact hours a week over 4 weeks to 2027-11-28, target 22.50: back at target');
-  expect((await handle.describe()).searchAttributes).toMatchObject({ CareContactHoursAverage: [23.75], CareCaseload: [0], CareCaseloadOverCap: [false] });
+  const attributes = await until('search attributes', async () => (await handle.describe()).searchAttributes, (found) => found.CareContactHoursAverage?.[0] === 23.75);
+  expect(attributes).toMatchObject({ CareContactHoursAverage: [23.75], CareCaseload: [0], CareCaseloadOverCap: [false] });
   recordFixture('specialist-contact-hours', await handle.fetchHistory());
 });
