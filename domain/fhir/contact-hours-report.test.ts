@@ -33,3 +33,7 @@ test('a week of contact hours: individual, for the Practitioner, the local week 
 test('it is valid R4', () => {
   expect(validateFhirResource(report)).toEqual([]);
 });
+
+test('the profile is checked: a report without its target group is refused', () => {
+  expect(validateFhirResource({ ...report, group: report.group!.slice(0, 1) }).length).toBeGreaterThan(0);
+});

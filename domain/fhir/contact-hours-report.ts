@@ -11,6 +11,7 @@ import {
   CONTACT_HOURS_MEASURE,
   CONTACT_HOURS_REPORT_IDENTIFIER_SYSTEM,
   CONTACT_HOURS_REPORT_PROFILE,
+  UCUM,
   WORKER_SOURCE,
 } from '../vocabulary.ts';
 import { idOf } from './ids.ts';
@@ -21,7 +22,7 @@ export function contactHoursReportIdentifierValue(specialist: string, week: stri
   return `${idOf(specialist)}/${week}`;
 }
 
-const hours = (value: number) => ({ value: Math.round(value * 100) / 100, unit: 'h', system: 'http://unitsofmeasure.org', code: 'h' });
+const hours = (value: number) => ({ value: Math.round(value * 100) / 100, unit: 'h', system: UCUM, code: 'h' });
 
 export function buildContactHoursReport(write: ContactHoursReportWrite): MeasureReport {
   const { figures, timeZone } = write;

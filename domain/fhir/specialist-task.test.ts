@@ -59,3 +59,8 @@ test('a CONTACT-HOURS Task before its week report is written has no focus', () =
   expect(task.focus).toBeUndefined();
   expect(validateFhirResource(task)).toEqual([]);
 });
+
+test('the profile is checked: a Task without its owner is refused', () => {
+  const { owner: _owner, ...task } = buildSpecialistTask(write({}));
+  expect(validateFhirResource(task).length).toBeGreaterThan(0);
+});

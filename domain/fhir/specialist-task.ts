@@ -16,12 +16,7 @@ import {
   WORKER_SOURCE,
 } from '../vocabulary.ts';
 import { idOf } from './ids.ts';
-
-/** `Task.code.coding.display` (and the CodeSystem's display) of each code. */
-export const SPECIALIST_REQUIREMENT_DISPLAY: Record<SpecialistRequirementCode, string> = {
-  CASELOAD: 'Caseload past the cap',
-  'CONTACT-HOURS': 'Contact hours under target',
-};
+import { SPECIALIST_RULES } from '../specialist/specialist-rules.ts';
 
 const STATUS_PHRASE: Record<SpecialistTaskStatusCode, string> = {
   'over-cap': 'over the cap',
@@ -47,7 +42,7 @@ export function buildSpecialistTask(write: SpecialistTaskWrite): Task {
     status: closed ? 'completed' : 'ready',
     businessStatus: { coding: [{ system: SPECIALIST_TASK_STATUS_SYSTEM, code: task.businessStatus }], text: STATUS_PHRASE[task.businessStatus] },
     intent: 'order',
-    code: { coding: [{ system: SPECIALIST_REQUIREMENT_SYSTEM, code: task.code, display: SPECIALIST_REQUIREMENT_DISPLAY[task.code] }], text: SPECIALIST_REQUIREMENT_DISPLAY[task.code] },
+    code: { coding: [{ system: SPECIALIST_REQUIREMENT_SYSTEM, code: task.code, display: SPECIALIST_RULES[task.code].display }], text: SPECIALIST_RULES[task.code].display },
     description: task.description,
     ...(task.focus ? { focus: { reference: task.focus } } : {}),
     for: { reference: write.specialist },
