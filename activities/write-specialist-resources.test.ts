@@ -13,6 +13,7 @@ import { createFhirClient } from '../platform/fhir-client.ts';
 import type { ContactHoursReportWrite, SpecialistTaskWrite } from '../domain/specialist/specialist-activities.ts';
 import { writeContactHoursReport } from './write-contact-hours-report.ts';
 import { writeSpecialistTask } from './write-specialist-task.ts';
+import { SPECIALIST_TASK_STATUS_SYSTEM } from '../domain/vocabulary.ts';
 
 let server: Awaited<ReturnType<typeof startFhirServer>>;
 let fhir: MedplumClient;
@@ -52,7 +53,8 @@ test('a Task: written twice, one resource; completed by the supervisor meanwhile
   const first = await writeSpecialistTask(fhir, task('Practitioner/s1 carries 31 clients, cap 30: reassign or approve'));
   expect((await writeSpecialistTask(fhir, task('Practitioner/s1 carries 31 clients, cap 30: reassign or approve'))).taskId).toBe(first.taskId);
   const current = await fhir.readResource('Task', first.taskId);
-  await fhir.updateResource({ ...current, status: 'completed', meta: { ...current.meta, source: 'https://ehr.example/staff' } });
+  const approved = { coding: [{ system: SPECIALIST_TASK_STATUS_SYSTEM, code: 'approved' }] }; // spt-1: completed means approved or back-within
+  await fhir.updateResource({ ...current, status: 'completed', businessStatus: approved, meta: { ...current.meta, source: 'https://ehr.example/staff' } });
   const written = await writeSpecialistTask(fhir, task('Practitioner/s1 carries 32 clients, cap 30: reassign or approve'));
   expect(written.changedInEhr).toMatchObject({ status: 'completed', owner: 'Practitioner/sup1' });
   expect((await tasks()).map((each) => [each.id, each.status, each.description])).toEqual([[first.taskId, 'completed', 'Practitioner/s1 carries 31 clients, cap 30: reassign or approve']]);

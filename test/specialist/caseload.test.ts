@@ -6,6 +6,7 @@
  */
 import { expect, test } from 'vitest';
 import type { SpecialistEvent } from '../../domain/specialist/events.ts';
+import { SPECIALIST_TASK_STATUS_SYSTEM } from '../../domain/vocabulary.ts';
 import { getCaseload, requestAssignment } from '../../workflows/specialist/messages.ts';
 import { localNoon, recordFixture } from '../episode/harness.ts';
 import { assigned, businessStatusOf, released, specialistInput, specialistTasks, stackFrom, SUPERVISOR, tell, until } from './harness.ts';
@@ -50,7 +51,9 @@ test('the supervisor completing CASELOAD in the EHR approves it until the caselo
   const opened = await until('CASELOAD/1 open', () => specialistTasks(running.stack.fhir, 's-ehr'), (tasks) => tasks['CASELOAD/1'] !== undefined);
   const task = opened['CASELOAD/1']!;
 
-  const completed = await running.stack.fhir.updateResource({ ...task, status: 'completed' });
+  // The profile (spt-1) wants a completed Task approved or back-within: the supervisor's EHR sets both.
+  const approvedInEhr = { coding: [{ system: SPECIALIST_TASK_STATUS_SYSTEM, code: 'approved' }] };
+  const completed = await running.stack.fhir.updateResource({ ...task, status: 'completed', businessStatus: approvedInEhr });
   const changed: SpecialistEvent = { type: 'task-changed', eventId: `Task/${task.id}/_history/${completed.meta!.versionId}`, taskId: task.id!, status: 'completed', owner: SUPERVISOR, at: new Date(localNoon('2027-11-03')).toISOString() };
   await tell(running.stack, input, changed);
   const approved = await until('approved', () => handle.query(getCaseload), (summary) => summary.approvedBy !== undefined);
