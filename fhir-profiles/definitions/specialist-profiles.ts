@@ -42,8 +42,8 @@ export const specialistTaskProfile = profile({
         invariant(
           SPECIALIST_TASK_PROFILE,
           'spt-1',
-          'An open specialist Task is over-cap or below-target; a completed one is back-within or approved',
-          `(status = 'ready' implies ${hasBusinessStatus('over-cap', 'below-target')}) and (status = 'completed' implies ${hasBusinessStatus('back-within', 'approved')})`
+          'A ready specialist Task is over-cap or below-target (an EHR may complete it without changing its business status)',
+          `status = 'ready' implies ${hasBusinessStatus('over-cap', 'below-target')}`
         ),
       ],
     }),

@@ -6,7 +6,6 @@
  */
 import { expect, test } from 'vitest';
 import type { SpecialistEvent } from '../../domain/specialist/events.ts';
-import { SPECIALIST_TASK_STATUS_SYSTEM } from '../../domain/vocabulary.ts';
 import { getCaseload, requestAssignment } from '../../workflows/specialist/messages.ts';
 import { localNoon, recordFixture } from '../episode/harness.ts';
 import { assigned, businessStatusOf, released, specialistInput, specialistTasks, stackFrom, SUPERVISOR, tell, until } from './harness.ts';
@@ -51,22 +50,21 @@ test('the supervisor completing CASELOAD in the EHR approves it until the caselo
   const opened = await until('CASELOAD/1 open', () => specialistTasks(running.stack.fhir, 's-ehr'), (tasks) => tasks['CASELOAD/1'] !== undefined);
   const task = opened['CASELOAD/1']!;
 
-  // The profile (spt-1) wants a completed Task approved or back-within: the supervisor's EHR sets both.
-  const approvedInEhr = { coding: [{ system: SPECIALIST_TASK_STATUS_SYSTEM, code: 'approved' }] };
-  const completed = await running.stack.fhir.updateResource({ ...task, status: 'completed', businessStatus: approvedInEhr });
+  // A plain EHR completes the Task and leaves its business status as it was: that is the approval.
+  const completed = await running.stack.fhir.updateResource({ ...task, status: 'completed' });
   const changed: SpecialistEvent = { type: 'task-changed', eventId: `Task/${task.id}/_history/${completed.meta!.versionId}`, taskId: task.id!, status: 'completed', owner: SUPERVISOR, at: new Date(localNoon('2027-11-03')).toISOString() };
   await tell(running.stack, input, changed);
   const approved = await until('approved', () => handle.query(getCaseload), (summary) => summary.approvedBy !== undefined);
-  expect(approved.approvedBy?.practitioner).toBe(SUPERVISOR);
-  const afterApproval = await until('CASELOAD/1 approved', () => specialistTasks(running.stack.fhir, 's-ehr'), (tasks) => businessStatusOf(tasks['CASELOAD/1']) === 'approved');
-  expect(afterApproval['CASELOAD/1']!.status).toBe('completed');
-
+  expect(approved.approvedBy).toEqual({ practitioner: SUPERVISOR, at: changed.at });
   // A change that is no change of the count (the same episode told again) keeps the approval.
   await tell(running.stack, input, { ...assigned('ehr-e31', '2027-11-03'), eventId: 'EpisodeOfCare/ehr-e31/_history/2' });
   await tell(running.stack, input, assigned('ehr-e32', '2027-11-05'));
   const next = await until('CASELOAD/2 open', () => specialistTasks(running.stack.fhir, 's-ehr'), (tasks) => tasks['CASELOAD/2'] !== undefined);
   expect(next['CASELOAD/2']).toMatchObject({ status: 'ready', focus: { reference: 'EpisodeOfCare/ehr-e32' }, description: 'Practitioner/s-ehr carries 32 clients, cap 30: reassign or approve' });
   expect((await handle.query(getCaseload)).approvedBy).toBeUndefined();
+  // The Task the EHR completed stays completed, and says why: approved.
+  expect(next['CASELOAD/1']!.status).toBe('completed');
+  expect(businessStatusOf(next['CASELOAD/1'])).toBe('approved');
 });
 
 test('the CLI: past the cap refused with the reason and nothing changes; with an override accepted and approved until the next change', { timeout: 300_000 }, async () => {
