@@ -9,6 +9,7 @@ import {
   TASK_IDENTIFIER_SYSTEM,
   TASK_STATUS_CODES,
   TASK_STATUS_SYSTEM,
+  TRAVEL_TIME_EXTENSION,
   WORKER_SOURCE,
 } from '../vocabulary.ts';
 import { episodeDefaultsSchema } from '../episode/episode-defaults.ts';
@@ -108,7 +109,7 @@ describe('mapFhirChange', () => {
     [
       'finished home visit: face-to-face on its local day (absolute episode reference)',
       contact({}),
-      { action: 'deliver', route: toEpisode, events: [{ type: 'contact-recorded', eventId: eventId('Encounter', 'c1'), encounterId: 'c1', kind: 'face-to-face', date: '2026-03-01' }] },
+      { action: 'deliver', route: toEpisode, events: [{ type: 'contact-recorded', eventId: eventId('Encounter', 'c1'), encounterId: 'c1', kind: 'face-to-face', date: '2026-03-01', start: '2026-03-02T02:30:00.000Z', minutes: 60, travelMinutes: 0 }] },
     ],
     [
       'finished virtual collateral contact, no episode: found by the patient',
@@ -116,7 +117,41 @@ describe('mapFhirChange', () => {
       {
         action: 'deliver',
         route: { by: 'patient', patient: 'Patient/p1' },
-        events: [{ type: 'contact-recorded', eventId: eventId('Encounter', 'c1'), encounterId: 'c1', kind: 'collateral', date: '2026-03-01' }],
+        events: [{ type: 'contact-recorded', eventId: eventId('Encounter', 'c1'), encounterId: 'c1', kind: 'collateral', date: '2026-03-01', start: '2026-03-02T02:30:00.000Z', minutes: 60, travelMinutes: 0 }],
+      },
+    ],
+    [
+      'contact time: Encounter.length over the period, travel time, the Practitioner participant',
+      contact({
+        length: { value: 1.5, system: 'http://unitsofmeasure.org', code: 'h' },
+        extension: [{ url: TRAVEL_TIME_EXTENSION, valueDuration: { value: 25, system: 'http://unitsofmeasure.org', code: 'min' } }],
+        participant: [{ individual: { reference: 'RelatedPerson/r1' } }, { individual: { reference: 'Practitioner/s2' } }],
+      }),
+      {
+        action: 'deliver',
+        route: toEpisode,
+        events: [
+          {
+            type: 'contact-recorded',
+            eventId: eventId('Encounter', 'c1'),
+            encounterId: 'c1',
+            kind: 'face-to-face',
+            date: '2026-03-01',
+            start: '2026-03-02T02:30:00.000Z',
+            minutes: 90,
+            travelMinutes: 25,
+            practitioner: 'Practitioner/s2',
+          },
+        ],
+      },
+    ],
+    [
+      'contact dated by day only: no start and no minutes',
+      contact({ period: { start: '2026-03-01', end: '2026-03-01' } }),
+      {
+        action: 'deliver',
+        route: toEpisode,
+        events: [{ type: 'contact-recorded', eventId: eventId('Encounter', 'c1'), encounterId: 'c1', kind: 'face-to-face', date: '2026-03-01', travelMinutes: 0 }],
       },
     ],
     ['virtual contact without a kind', contact({ class: { system: V3_ACT_CODE, code: 'VR' } }), { action: 'skip', reason: 'Encounter/c1 is not a contact kind we know' }],
@@ -241,6 +276,12 @@ describe('episodeInputOf', () => {
       ok: false,
       reason: 'EpisodeOfCare/e1 cannot start an episode: missing or invalid agency, admissionDate',
     });
+  });
+  test('EpisodeOfCare.type codes are the level of care; none without a type', () => {
+    const typed = { ...episode, type: [{ coding: [{ system: 'http://example.org/loc', code: 'rehab' }] }, { coding: [{ code: 'rehab' }, { code: 'adult' }] }] };
+    expect(episodeInputOf(typed as never, defaults)).toMatchObject({ ok: true, input: { levelOfCare: ['rehab', 'adult'] } });
+    const untyped = episodeInputOf(episode as never, defaults);
+    expect(untyped.ok && 'levelOfCare' in untyped.input).toBe(false);
   });
   test.each([
     { case: 'finished before the backfill date', period: { start: '2026-01-15', end: '2026-02-27' }, status: 'finished', starts: false },

@@ -26,6 +26,7 @@ import { agencyLocalDate, isoInstant } from './fhir-dates.ts';
 import { fhirEventId, relativeReference, versionKeyOf } from './references.ts';
 import { completedInstant } from './completion-time.ts';
 import { type EpisodeRoute, episodeRouteOfEncounter } from './episode-lookup.ts';
+import { contactMinutesOf, practitionerOf, travelMinutesOf } from './contact-time.ts';
 
 /** The resource types whose changes mean something to an episode. */
 export const WATCHED_TYPES = ['EpisodeOfCare', 'Encounter', 'QuestionnaireResponse', 'Task'] as const;
@@ -117,7 +118,20 @@ function mapEncounter(encounter: Encounter, version: string, timeZone: string): 
   if (!kind) return skip(`${what} is not a contact kind we know`);
   const date = start ?? end;
   if (!date) return skip(`${what} finished contact without period`);
-  return { action: 'deliver', route, events: [{ type: 'contact-recorded', eventId, encounterId, kind, date }] };
+  return { action: 'deliver', route, events: [{ type: 'contact-recorded', eventId, encounterId, kind, date, ...contactTimeOf(encounter) }] };
+}
+
+/** What CONTACT-HOURS needs of a contact, each field only when the Encounter says it. */
+function contactTimeOf(encounter: Encounter): Partial<Extract<EpisodeEventInput, { type: 'contact-recorded' }>> {
+  const start = isoInstant(encounter.period?.start);
+  const minutes = contactMinutesOf(encounter);
+  const practitioner = practitionerOf(encounter);
+  return {
+    ...(start ? { start } : {}),
+    ...(minutes !== undefined ? { minutes } : {}),
+    travelMinutes: travelMinutesOf(encounter),
+    ...(practitioner ? { practitioner } : {}),
+  };
 }
 
 /** Our Questionnaire URLs (a `|version` suffix is allowed) to the first requirement each meets. */
@@ -197,6 +211,12 @@ export function endedBefore(episode: EpisodeOfCare, date: string, timeZone: stri
   return end !== undefined && end < date;
 }
 
+/** `EpisodeOfCare.type` codes (any system), for the caseload's level-of-care restriction; nothing when it has none. */
+function levelOfCareOf(episode: EpisodeOfCare): { levelOfCare?: string[] } {
+  const codes = (episode.type ?? []).flatMap((type) => type.coding ?? []).flatMap((coding) => (coding.code ? [coding.code] : []));
+  return codes.length > 0 ? { levelOfCare: [...new Set(codes)] } : {};
+}
+
 export type EpisodeInputResult = { ok: true; input: EpisodeInput } | { ok: false; reason: string };
 
 /**
@@ -217,6 +237,7 @@ export function episodeInputOf(episode: EpisodeOfCare, defaults: EpisodeDefaults
     supervisor: defaults.supervisor,
     agency: relativeReference(episode.managingOrganization, 'Organization') ?? defaults.agency,
     admissionDate: agencyLocalDate(episode.period?.start, defaults.policy.timeZone),
+    ...levelOfCareOf(episode),
     policy: defaults.policy,
   };
   const result = episodeInputSchema.safeParse(input);
