@@ -4,12 +4,14 @@ import type { EpisodeActivities } from '../domain/episode/episode-activities.ts'
 import type { FhirChangeActivities } from '../domain/polling/polling-activities.ts';
 import { createFhirChangeActivities } from './fhir-changes.ts';
 import { findEvidence } from './find-evidence.ts';
+import { tellSpecialist } from './tell-specialist.ts';
 import { writeRequirementTask } from './write-requirement-task.ts';
 
 export function createActivities({ fhir }: { fhir: MedplumClient }): EpisodeActivities & FhirChangeActivities {
   return {
     writeRequirementTask: (write) => writeRequirementTask(fhir, write),
     findEvidence: (search) => findEvidence(fhir, search),
+    tellSpecialist,
     ...createFhirChangeActivities({ fhir }),
   };
 }
