@@ -143,7 +143,7 @@ export async function runOperatorCli(argv: string[], io: Io): Promise<number> {
         const resource = await fhir.readResource(type, id, { cache: 'no-cache' });
         const log = createProcessLog('warn', (line) => process.stderr.write(line));
         const result = await deliverFhirChange({ temporal, fhir, taskQueue: config.temporal.taskQueue, defaults: episodeDefaults as EpisodeDefaults, log }, resource);
-        io.out(result.outcome === 'delivered' ? `delivered ${result.events} event(s) to ${result.episodeOfCare}` : `skipped: ${result.reason}`);
+        io.out(result.outcome === 'delivered' ? `delivered ${result.events} event(s) to ${result.to}` : `skipped: ${result.reason}`);
         return result.outcome === 'delivered' ? 0 : 1;
       }
       case 'backfill': {

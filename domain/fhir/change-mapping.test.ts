@@ -9,6 +9,8 @@ import {
   TASK_IDENTIFIER_SYSTEM,
   TASK_STATUS_CODES,
   TASK_STATUS_SYSTEM,
+  SPECIALIST_TASK_IDENTIFIER_SYSTEM,
+  SPECIALIST_TASK_STATUS_SYSTEM,
   TRAVEL_TIME_EXTENSION,
   WORKER_SOURCE,
 } from '../vocabulary.ts';
@@ -251,6 +253,45 @@ describe('the worker\'s own Task writes come back as notifications', () => {
 
   test.each(TASK_STATUS_CODES)('a %s Task as the builder writes it is skipped, not echoed as task-changed', (stage) => {
     expect(mapFhirChange(written(stage), defaults)).toEqual({ action: 'skip', reason: 'Task/t1 written by the worker' });
+  });
+});
+
+describe("a specialist's Task goes to the specialist's workflow", () => {
+  const specialistTask = (overrides: object) =>
+    task({
+      identifier: [{ system: SPECIALIST_TASK_IDENTIFIER_SYSTEM, value: 's1/CASELOAD/1' }],
+      businessStatus: { coding: [{ system: SPECIALIST_TASK_STATUS_SYSTEM, code: 'over-cap' }] },
+      owner: { reference: 'Practitioner/sup' },
+      ...overrides,
+    });
+  test('completed by the supervisor in the EHR: task-changed for specialist-s1', () => {
+    expect(mapFhirChange(specialistTask({ status: 'completed', executionPeriod: { end: '2026-03-02T16:00:00Z' } }) as never, defaults)).toEqual({
+      action: 'tell-specialist',
+      specialist: 'Practitioner/s1',
+      event: {
+        type: 'task-changed',
+        eventId: eventId('Task', 't1'),
+        taskId: 't1',
+        status: 'completed',
+        owner: 'Practitioner/sup',
+        at: '2026-03-02T16:00:00.000Z',
+        sourceUpdatedAt: '2026-03-02T15:00:00.000Z',
+      },
+    });
+  });
+  test("the worker's own writes are skipped; the EHR's completion carrying our meta.source is not", () => {
+    const ours = { ...meta, source: WORKER_SOURCE };
+    expect(mapFhirChange(specialistTask({ meta: ours }) as never, defaults)).toEqual({ action: 'skip', reason: 'Task/t1 written by the worker' });
+    const closed = { status: 'completed', businessStatus: { coding: [{ system: SPECIALIST_TASK_STATUS_SYSTEM, code: 'back-within' }] } };
+    expect(mapFhirChange(specialistTask({ meta: { ...ours, source: `${WORKER_SOURCE}#req1` }, ...closed }) as never, defaults)).toMatchObject({ action: 'skip' });
+    expect(mapFhirChange(specialistTask({ meta: ours, status: 'completed' }) as never, defaults)).toMatchObject({ action: 'tell-specialist' });
+  });
+  test('a malformed identifier or a status we do not act on is skipped', () => {
+    expect(mapFhirChange(specialistTask({ identifier: [{ system: SPECIALIST_TASK_IDENTIFIER_SYSTEM, value: 'not an id/CASELOAD/1' }] }) as never, defaults)).toEqual({
+      action: 'skip',
+      reason: 'Task/t1 has a malformed specialist Task identifier',
+    });
+    expect(mapFhirChange(specialistTask({ status: 'draft' }) as never, defaults)).toEqual({ action: 'skip', reason: 'Task/t1 status draft' });
   });
 });
 

@@ -12,8 +12,13 @@ import { contactKindOf, isHospitalStay } from './contact-codes.ts';
 import { episodeInputSchema, type EpisodeInput } from '../episode/input.ts';
 import type { EpisodeEventInput } from '../episode/events.ts';
 import { episodeIdOfTaskIdentifier, taskStatusOf } from './requirement-task.ts';
+import type { SpecialistEvent } from '../specialist/events.ts';
+import { FHIR_ID_PATTERN } from './ids.ts';
 import {
   QUESTIONNAIRE_FOR_REQUIREMENT,
+  SPECIALIST_TASK_IDENTIFIER_SYSTEM,
+  SPECIALIST_TASK_STATUS_CODES,
+  SPECIALIST_TASK_STATUS_SYSTEM,
   TASK_IDENTIFIER_SYSTEM,
   TASK_STATUS_CODES,
   TASK_STATUS_SYSTEM,
@@ -34,6 +39,8 @@ export type WatchedType = (typeof WATCHED_TYPES)[number];
 
 export type FhirChangeMapping =
   | { action: 'deliver'; route: EpisodeRoute; events: EpisodeEventInput[] }
+  /** A change of a specialist's own Task (CASELOAD, CONTACT-HOURS), for `specialist-<id>`. */
+  | { action: 'tell-specialist'; specialist: string; event: Extract<SpecialistEvent, { type: 'task-changed' }> }
   | { action: 'skip'; reason: string };
 
 const skip = (reason: string): FhirChangeMapping => ({ action: 'skip', reason });
@@ -46,6 +53,7 @@ export function mapFhirChange(resource: Resource, defaults: EpisodeDefaults): Fh
   const mapping = mapByType(resource, defaults);
   const sourceUpdatedAt = isoInstant(resource.meta?.lastUpdated);
   if (mapping.action === 'skip' || !sourceUpdatedAt) return mapping;
+  if (mapping.action === 'tell-specialist') return { ...mapping, event: { ...mapping.event, sourceUpdatedAt } };
   return { ...mapping, events: mapping.events.map((event) => ({ ...event, sourceUpdatedAt })) };
 }
 
@@ -184,13 +192,15 @@ export function isWorkerWrite(task: Task): boolean {
  */
 function mapTask(task: Task, version: string): FhirChangeMapping {
   const what = `Task/${task.id}`;
+  const specialistTask = task.identifier?.find((identifier) => identifier.system === SPECIALIST_TASK_IDENTIFIER_SYSTEM)?.value;
+  if (specialistTask !== undefined) return mapSpecialistTask(task, specialistTask, version);
   const ours = task.identifier?.find((identifier) => identifier.system === TASK_IDENTIFIER_SYSTEM)?.value;
   if (!ours) return skip(`${what} is not a requirement Task`);
   const episodeId = episodeIdOfTaskIdentifier(ours);
   if (!episodeId) return skip(`${what} has a malformed requirement identifier`);
   if (isWorkerWrite(task)) return skip(`${what} written by the worker`);
-  const status = task.status;
-  if (status !== 'ready' && status !== 'in-progress' && status !== 'completed' && status !== 'cancelled') return skip(`${what} status ${status}`);
+  const status = changedStatusOf(task);
+  if (!status) return skip(`${what} status ${task.status}`);
   const businessStatus = task.businessStatus?.coding?.[0]?.code;
   if ((status === 'completed' || status === 'cancelled') && businessStatus && WORKER_FINAL_STATUSES.has(businessStatus)) {
     return skip(`${what} ${status} by the worker (${businessStatus})`);
@@ -202,6 +212,46 @@ function mapTask(task: Task, version: string): FhirChangeMapping {
     action: 'deliver',
     route: { by: 'episode', episodeOfCare: `EpisodeOfCare/${episodeId}` },
     events: [{ type: 'task-changed', eventId: fhirEventId(task, version), taskId: task.id as string, status, ...(owner ? { owner } : {}), at }],
+  };
+}
+
+function changedStatusOf(task: Task): 'ready' | 'in-progress' | 'completed' | 'cancelled' | undefined {
+  const status = task.status;
+  return status === 'ready' || status === 'in-progress' || status === 'completed' || status === 'cancelled' ? status : undefined;
+}
+
+/** Business statuses of a specialist's Task that say it is open; the others go with a final status. */
+const SPECIALIST_OPEN_STATUSES: ReadonlySet<string> = new Set(['over-cap', 'below-target']);
+
+/**
+ * A version of a specialist's Task the worker wrote: our `meta.source` and one of our business
+ * statuses on a status that goes with it (open ones on an open Task, the others on a final one),
+ * so that an EHR completing our Task and carrying our `meta.source` over still counts.
+ */
+export function isSpecialistWorkerWrite(task: Task): boolean {
+  const source = task.meta?.source;
+  if (source !== WORKER_SOURCE && !source?.startsWith(`${WORKER_SOURCE}#`)) return false;
+  const businessStatus = task.businessStatus?.coding?.find((coding) => coding.system === SPECIALIST_TASK_STATUS_SYSTEM)?.code ?? '';
+  if (!(SPECIALIST_TASK_STATUS_CODES as readonly string[]).includes(businessStatus)) return false;
+  const final = task.status === 'completed' || task.status === 'cancelled';
+  return SPECIALIST_OPEN_STATUSES.has(businessStatus) !== final;
+}
+
+/** A specialist's Task (identifier `<Practitioner id>/<code>/<n>`) changed in the EHR: for its specialist's workflow. */
+function mapSpecialistTask(task: Task, identifier: string, version: string): FhirChangeMapping {
+  const what = `Task/${task.id}`;
+  const practitionerId = identifier.split('/')[0] ?? '';
+  if (!FHIR_ID_PATTERN.test(practitionerId)) return skip(`${what} has a malformed specialist Task identifier`);
+  if (isSpecialistWorkerWrite(task)) return skip(`${what} written by the worker`);
+  const status = changedStatusOf(task);
+  if (!status) return skip(`${what} status ${task.status}`);
+  const at = completedInstant(task);
+  if (!at) return skip(`${what} without a time of change`);
+  const owner = relativeReference(task.owner, 'Practitioner') ?? relativeReference(task.owner, 'PractitionerRole');
+  return {
+    action: 'tell-specialist',
+    specialist: `Practitioner/${practitionerId}`,
+    event: { type: 'task-changed', eventId: fhirEventId(task, version), taskId: task.id as string, status, ...(owner ? { owner } : {}), at },
   };
 }
 
