@@ -123,7 +123,7 @@ describe('delivery', () => {
   });
   test("the recipient's workflow starts with the episode's supervisor, agency and policy", () => {
     const state = telling();
-    expect(specialistInputOf(state, { specialist: 'Practitioner/s2', event: state.specialistOutbox![0]!.event })).toEqual({
+    expect(specialistInputOf(state, 'Practitioner/s2')).toEqual({
       specialist: 'Practitioner/s2',
       supervisor: 'Practitioner/supervisor-1',
       agency: 'Organization/agency-1',

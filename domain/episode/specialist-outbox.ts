@@ -94,10 +94,10 @@ export function nextSpecialistMessage(state: EpisodeState, now: number): Special
   return state.specialistOutbox?.find((message) => !message.failure || message.failure.retryAt <= now);
 }
 
-/** What starts the recipient's workflow if it is not running: the episode's supervisor, agency and policy. */
-export function specialistInputOf(state: EpisodeState, message: SpecialistMessage): SpecialistInput {
+/** What starts `specialist`'s workflow if it is not running: the episode's supervisor, agency and policy. */
+export function specialistInputOf(state: EpisodeState, specialist: string): SpecialistInput {
   const { supervisor, agency, policy } = state.config;
-  return { specialist: message.specialist, supervisor, agency, policy };
+  return { specialist, supervisor, agency, policy };
 }
 
 function isMessage(message: SpecialistMessage, eventId: string, specialist: string): boolean {

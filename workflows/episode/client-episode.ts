@@ -191,7 +191,7 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
       if (shouldContinueAsNew()) return;
       try {
         await briefActivities.tellSpecialist.executeWithOptions({ summary: `${message.event.type} to ${message.specialist}` }, [
-          { input: specialistInputOf(state, message), event: message.event },
+          { input: specialistInputOf(state, message.specialist), event: message.event },
         ]);
         state = withSpecialistTold(state, message);
       } catch (error) {
