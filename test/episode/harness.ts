@@ -215,14 +215,6 @@ export async function until<T>(what: string, read: () => Promise<T>, holds: (val
 
 const payloads = new DefaultPayloadConverter();
 
-/** The first argument of every activity of `activityType` scheduled in a history, decoded, in order. */
-export function activityInputs(events: HistoryEvent[], activityType: string): unknown[] {
-  return events.flatMap((event) => {
-    const scheduled = event.activityTaskScheduledEventAttributes;
-    return scheduled?.activityType?.name === activityType ? [decoded(scheduled.input?.payloads?.[0])] : [];
-  });
-}
-
 /** The signals a workflow received so far, by name, with their first argument decoded. */
 export async function signalsOf(env: TestWorkflowEnvironment, workflowId: string): Promise<{ name: string; arg: unknown }[]> {
   try {

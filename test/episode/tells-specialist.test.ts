@@ -1,16 +1,18 @@
 /**
  * The episode tells its specialists' workflows (`specialist-<id>`) its assignment, its contacts
  * with their time, a reassignment and its discharge, by signal-with-start (the `tellSpecialist`
- * activity). What was told is read off the episode's history; what the specialists made of it,
- * off their `getCaseload` query once the worker runs `specialistWorkload`.
+ * activity, a local activity first). What was told is read off the specialists' histories; what
+ * they made of it, off their `getCaseload` query once the worker runs `specialistWorkload`.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { SpecialistTelling } from '../../domain/episode/episode-activities.ts';
+import type { SpecialistEvent } from '../../domain/specialist/events.ts';
+import { specialistWorkflowId } from '../../domain/specialist/input.ts';
+import { SPECIALIST_WORKFLOW_TYPE } from '../../activities/tell-specialist.ts';
 import type { EpisodeEventInput } from '../../domain/episode/events.ts';
 import { getState } from '../../workflows/episode/messages.ts';
 import { getCaseload } from '../../workflows/specialist/messages.ts';
-import { activityInputs, recordFixture, episodeInput, faceToFace, localNoon, send, skipTo, startEpisode, startStack, type Stack, terminateWhenIdle, until } from './harness.ts';
+import { episodeInput, faceToFace, localActivityOf, localNoon, recordFixture, send, signalsOf, skipTo, startEpisode, startStack, type Stack, summaryOf, terminateWhenIdle, until } from './harness.ts';
 
 const runsSpecialistWorkflow = readFileSync(new URL('../../workflows/index.ts', import.meta.url), 'utf8').includes('specialistWorkload');
 
@@ -25,8 +27,19 @@ const timed = (id: string): EpisodeEventInput => ({ ...faceToFace(id, '2036-03-0
 const timedContact = timed('c1');
 
 test('assignment, a timed contact, reassignment and discharge are told to the old and the new specialist, each once', { timeout: 300_000 }, async () => {
+  // The two specialists' workflows, on a task queue no worker polls: every signal lands in their histories as it comes.
+  const specialists = ['Practitioner/specialist-1', 'Practitioner/s2'].map((specialist) =>
+    stack.env.client.workflow.start(SPECIALIST_WORKFLOW_TYPE, {
+      workflowId: specialistWorkflowId(specialist),
+      taskQueue: 'nobody-polls-this',
+      args: [{ specialist, supervisor: 'Practitioner/supervisor-1', agency: 'Organization/agency-1' }],
+    }),
+  );
+  const [first, second] = await Promise.all(specialists);
+  const heard = async (workflowId: string) => (await signalsOf(stack.env, workflowId)).map((signal) => signal.arg as SpecialistEvent);
+
   const handle = await startEpisode(stack, { ...episodeInput('tell1', '2036-03-02'), levelOfCare: ['rehab'] });
-  await until('the assignment told', () => handle.query(getState), (state) => state.specialistOutbox?.length === 0);
+  await until('the assignment told', () => heard(first!.workflowId), (events) => events.length === 1);
   // Delivered twice (the intake and polling): told once, under the FHIR event's id.
   await send(handle, timedContact);
   await send(handle, timedContact);
@@ -36,21 +49,19 @@ test('assignment, a timed contact, reassignment and discharge are told to the ol
   await send(handle, { type: 'program-discharge', eventId: 'EpisodeOfCare/tell1/_history/3', date: '2036-03-03' });
   await until('everything told', () => handle.query(getState), (state) => state.status === 'discharged' && state.specialistOutbox?.length === 0);
 
-  const history = await handle.fetchHistory();
-  recordFixture('tells-specialist', history);
-  const told = activityInputs(history.events ?? [], 'tellSpecialist') as SpecialistTelling[];
-  expect(told.map(({ input, event }) => [input.specialist, event.type, event.eventId])).toEqual([
-    ['Practitioner/specialist-1', 'episode-assigned', 'EpisodeOfCare/tell1/assigned/Practitioner/specialist-1/1'],
-    ['Practitioner/specialist-1', 'contact-recorded', 'Encounter/c1/_history/1'],
-    ['Practitioner/specialist-1', 'episode-released', 'EpisodeOfCare/tell1/released/Practitioner/specialist-1/1'],
-    ['Practitioner/s2', 'episode-assigned', 'EpisodeOfCare/tell1/assigned/Practitioner/s2/2'],
-    ['Practitioner/s2', 'episode-released', 'EpisodeOfCare/tell1/released/Practitioner/s2/2'],
+  const old = await heard(first!.workflowId);
+  const fresh = await heard(second!.workflowId);
+  expect(old.map((event) => [event.type, event.eventId])).toEqual([
+    ['episode-assigned', 'EpisodeOfCare/tell1/assigned/Practitioner/specialist-1/1'],
+    ['contact-recorded', 'Encounter/c1/_history/1'],
+    ['episode-released', 'EpisodeOfCare/tell1/released/Practitioner/specialist-1/1'],
   ]);
-  expect(told[0]).toMatchObject({
-    input: { specialist: 'Practitioner/specialist-1', supervisor: 'Practitioner/supervisor-1', agency: 'Organization/agency-1' },
-    event: { episodeOfCare: 'EpisodeOfCare/tell1', levelOfCare: ['rehab'], supervisor: 'Practitioner/supervisor-1' },
-  });
-  expect(told[1]!.event).toEqual({
+  expect(fresh.map((event) => [event.type, event.eventId])).toEqual([
+    ['episode-assigned', 'EpisodeOfCare/tell1/assigned/Practitioner/s2/2'],
+    ['episode-released', 'EpisodeOfCare/tell1/released/Practitioner/s2/2'],
+  ]);
+  expect(old[0]).toMatchObject({ episodeOfCare: 'EpisodeOfCare/tell1', levelOfCare: ['rehab'], supervisor: 'Practitioner/supervisor-1' });
+  expect(old[1]).toEqual({
     type: 'contact-recorded',
     eventId: 'Encounter/c1/_history/1',
     encounterId: 'c1',
@@ -60,12 +71,23 @@ test('assignment, a timed contact, reassignment and discharge are told to the ol
     minutes: 50,
     travelMinutes: 15,
   });
-  expect(told.map(({ event }) => (event.type === 'episode-released' ? event.reason : undefined)).filter(Boolean)).toEqual(['reassigned', 'discharged']);
-  // Signal-with-start made each specialist's workflow.
-  for (const workflowId of ['specialist-specialist-1', 'specialist-s2']) {
-    expect((await stack.env.client.workflow.getHandle(workflowId).describe()).type).toBe('specialistWorkload');
-  }
+  expect([old[2], fresh[1]].map((event) => event?.type === 'episode-released' && event.reason)).toEqual(['reassigned', 'discharged']);
+
+  // Each told in the workflow task that needed it: one local activity marker, no ordinary activity.
+  const history = await handle.fetchHistory();
+  const events = history.events ?? [];
+  const tells = events.filter((event) => localActivityOf(event)?.activityType === 'tellSpecialist');
+  expect(tells.map((event) => [summaryOf(event), localActivityOf(event)?.failed])).toEqual([
+    ['episode-assigned to Practitioner/specialist-1', false],
+    ['contact-recorded to Practitioner/specialist-1', false],
+    ['episode-released to Practitioner/specialist-1', false],
+    ['episode-assigned to Practitioner/s2', false],
+    ['episode-released to Practitioner/s2', false],
+  ]);
+  expect(events.filter((event) => event.activityTaskScheduledEventAttributes)).toEqual([]);
+  recordFixture('tells-specialist', history);
   await terminateWhenIdle(handle);
+  for (const specialist of [first!, second!]) await specialist.terminate('test done');
 });
 
 // Needs the specialist's workflow (helper S's `specialistWorkload`): skipped until the worker registers it.

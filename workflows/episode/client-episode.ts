@@ -182,17 +182,22 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
   }
 
   /**
-   * Delivers the specialist outbox in order; one that fails stays for its retry and the episode
-   * goes on. An episode that ran before the patch tells its assignment first.
+   * Delivers the specialist outbox in order, each a local activity first (a signal takes
+   * milliseconds); one that fails stays for its retry and the episode goes on. An episode that ran
+   * before the patch tells its assignment first.
    */
   async function tellSpecialists(): Promise<void> {
     state = startTellingSpecialist(state, Date.now());
     for (let message = nextSpecialistMessage(state, Date.now()); message; message = nextSpecialistMessage(state, Date.now())) {
       if (shouldContinueAsNew()) return;
+      const telling = { input: specialistInputOf(state, message.specialist), event: message.event };
+      const what = `${message.event.type} to ${message.specialist}`;
       try {
-        await briefActivities.tellSpecialist.executeWithOptions({ summary: `${message.event.type} to ${message.specialist}` }, [
-          { input: specialistInputOf(state, message.specialist), event: message.event },
-        ]);
+        await locallyFirst(
+          () => localActivities.tellSpecialist.executeWithOptions({ summary: what }, [telling]),
+          () => briefActivities.tellSpecialist.executeWithOptions({ summary: what }, [telling]),
+          what,
+        );
         state = withSpecialistTold(state, message);
       } catch (error) {
         state = withSpecialistUntold(state, message, refusalOfFailedCall(error) ?? { status: 0, code: 'failed' }, Date.now());
