@@ -27,6 +27,8 @@ export const CONTACT_ENCOUNTER_PROFILE = canonicalUrl('StructureDefinition', 'co
 export const HOSPITAL_STAY_PROFILE = canonicalUrl('StructureDefinition', 'hospital-stay');
 
 export const V3_ACT_CODE = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
+/** Units of durations and hours (`min`, `h`). */
+export const UCUM = 'http://unitsofmeasure.org';
 
 export const REQUIREMENT_SYSTEM = `${CANONICAL_BASE}/CodeSystem/documentation-requirement`;
 export const REQUIREMENT_VALUE_SET = `${CANONICAL_BASE}/ValueSet/documentation-requirement`;

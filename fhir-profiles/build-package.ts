@@ -16,6 +16,8 @@ import { readProfiles } from './definitions/read-profiles.ts';
 import { questionnaires } from './definitions/questionnaires.ts';
 import { requirementTaskProfile } from './definitions/requirement-task-profile.ts';
 import { searchParameters } from './definitions/search-parameters.ts';
+import { measures } from './definitions/measures.ts';
+import { specialistProfiles } from './definitions/specialist-profiles.ts';
 import { terminologyResources } from './definitions/terminology.ts';
 import { generateSnapshot, type DefinitionLookup } from './snapshot.ts';
 import { PACKAGE_DIR } from './validation.ts';
@@ -27,8 +29,9 @@ export function buildPackage(): Map<string, unknown> {
   const lookup = r4Lookup();
   const conformance: CanonicalResource[] = [
     ...terminologyResources,
-    ...[requirementTaskProfile, ...readProfiles].map((sd) => generateSnapshot(sd, lookup)),
+    ...[requirementTaskProfile, ...readProfiles, ...specialistProfiles].map((sd) => generateSnapshot(sd, lookup)),
     ...questionnaires,
+    ...measures,
     ...searchParameters,
   ] as CanonicalResource[];
   const files = new Map<string, unknown>();

@@ -1,4 +1,4 @@
-import type { CodeSystem, Resource, StructureDefinition, Task } from '@medplum/fhirtypes';
+import type { CodeSystem, Encounter, Resource, StructureDefinition, Task } from '@medplum/fhirtypes';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
@@ -10,6 +10,11 @@ import {
   REQUIREMENT_TASK_PROFILE,
   TASK_STATUS_CODES,
   TASK_STATUS_SYSTEM,
+  SPECIALIST_REQUIREMENT_CODES,
+  SPECIALIST_REQUIREMENT_SYSTEM,
+  SPECIALIST_TASK_STATUS_CODES,
+  SPECIALIST_TASK_STATUS_SYSTEM,
+  TRAVEL_TIME_EXTENSION,
 } from '../domain/vocabulary.ts';
 import { buildPackage, listPackageFiles, serialize } from './build-package.ts';
 import { examples } from './definitions/examples.ts';
@@ -45,6 +50,8 @@ describe('the committed package', () => {
     const codes = (url: string) => ((byUrl.get(url) as CodeSystem).concept ?? []).filter((c) => c.definition).map((c) => c.code);
     expect(codes(REQUIREMENT_SYSTEM)).toEqual([...REQUIREMENT_CODES]);
     expect(codes(TASK_STATUS_SYSTEM)).toEqual([...TASK_STATUS_CODES]);
+    expect(codes(SPECIALIST_REQUIREMENT_SYSTEM)).toEqual([...SPECIALIST_REQUIREMENT_CODES]);
+    expect(codes(SPECIALIST_TASK_STATUS_SYSTEM)).toEqual([...SPECIALIST_TASK_STATUS_CODES]);
   });
 
   test('has the Questionnaire of every document requirement', () => {
@@ -151,5 +158,29 @@ describe('broken examples fail, naming the element', () => {
   test('a profile is enforced only when the resource claims it', () => {
     const unprofiled = { ...task(), meta: undefined, owner: undefined };
     expect(validateFhirResource(unprofiled)).toEqual([]);
+  });
+});
+
+describe('a contact with its time and travel time', () => {
+  const visit = () => example<Encounter>('example-home-visit');
+
+  test('carries Encounter.length and the travel-time extension, valid against the contact profile', () => {
+    expect(visit().length).toMatchObject({ code: 'min' });
+    expect(visit().extension?.map((each) => each.url)).toEqual([TRAVEL_TIME_EXTENSION]);
+    expect(validateFhirResource(visit())).toEqual([]);
+  });
+
+  test.each([
+    ['in weeks', { value: 1, system: 'http://unitsofmeasure.org', code: 'wk' }],
+    ['negative', { value: -5, system: 'http://unitsofmeasure.org', code: 'min' }],
+    ['without a UCUM code', { value: 20, unit: 'minutes' }],
+  ])('travel time %s is refused by the contact profile (cce-2)', (_what, valueDuration) => {
+    const broken = { ...visit(), extension: [{ url: TRAVEL_TIME_EXTENSION, valueDuration }] };
+    expect(validateFhirResource(broken).map((issue) => issue.details?.text)).toEqual([expect.stringContaining('cce-2')]);
+  });
+
+  test('travel time as anything but a Duration is refused', () => {
+    const broken = { ...visit(), extension: [{ url: TRAVEL_TIME_EXTENSION, valueString: 'half an hour' }] };
+    expect(validateFhirResource(broken).map((issue) => issue.details?.text)).toEqual([expect.stringContaining('cce-2')]);
   });
 });

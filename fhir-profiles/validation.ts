@@ -30,9 +30,9 @@ import { TerminologyIndex, expansionIncludes } from './value-set-expansion.ts';
 /** The published package: `package/` holds the conformance resources, `package/examples/` the examples. */
 export const PACKAGE_DIR = new URL('./package/', import.meta.url);
 
-const CONFORMANCE_TYPES = new Set(['StructureDefinition', 'CodeSystem', 'ValueSet', 'Questionnaire', 'SearchParameter']);
+const CONFORMANCE_TYPES = new Set(['StructureDefinition', 'CodeSystem', 'ValueSet', 'Questionnaire', 'SearchParameter', 'Measure']);
 
-/** The package's conformance resources (StructureDefinitions, CodeSystems, ValueSets, Questionnaires, SearchParameters) for a FHIR server to load at start. */
+/** The package's conformance resources (StructureDefinitions, CodeSystems, ValueSets, Questionnaires, SearchParameters, Measures) for a FHIR server to load at start. */
 export function carePackageResources(): Resource[] {
   return readPackageFolder(PACKAGE_DIR).filter((r) => CONFORMANCE_TYPES.has(r.resourceType));
 }

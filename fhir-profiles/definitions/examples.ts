@@ -13,7 +13,7 @@ import type {
   Resource,
   Task,
 } from '@medplum/fhirtypes';
-import { CARE_PLAN_PROFILE, CONTACT_ENCOUNTER_PROFILE, EPISODE_OF_CARE_PROFILE, EVIDENCE_OUTPUT_TYPE, HOSPITAL_STAY_PROFILE, PERFORMER_TYPES, QUESTIONNAIRE_FOR_REQUIREMENT, QUESTIONNAIRE_INPUT_TYPE, REQUIREMENT_TASK_PROFILE, TASK_IDENTIFIER_SYSTEM, type RequirementCode, type TaskStatusCode, V3_ACT_CODE, WORKER_SOURCE } from '../../domain/vocabulary.ts';
+import { CARE_PLAN_PROFILE, CONTACT_ENCOUNTER_PROFILE, EPISODE_OF_CARE_PROFILE, EVIDENCE_OUTPUT_TYPE, HOSPITAL_STAY_PROFILE, PERFORMER_TYPES, QUESTIONNAIRE_FOR_REQUIREMENT, QUESTIONNAIRE_INPUT_TYPE, REQUIREMENT_TASK_PROFILE, TASK_IDENTIFIER_SYSTEM, type RequirementCode, type TaskStatusCode, TRAVEL_TIME_EXTENSION, UCUM, V3_ACT_CODE, WORKER_SOURCE } from '../../domain/vocabulary.ts';
 import { contactKindCoding } from '../../domain/fhir/contact-codes.ts';
 import * as q from './questionnaires.ts';
 import { requirementCodeSystem, taskStatusCodeSystem } from './terminology.ts';
@@ -66,6 +66,8 @@ const homeVisit: Encounter = {
   episodeOfCare: [ref('EpisodeOfCare', EPISODE)],
   participant: [{ individual: specialist }],
   period: { start: '2026-07-03T14:00:00-05:00', end: '2026-07-03T15:10:00-05:00' },
+  length: { value: 60, unit: 'min', system: UCUM, code: 'min' },
+  extension: [{ url: TRAVEL_TIME_EXTENSION, valueDuration: { value: 25, unit: 'min', system: UCUM, code: 'min' } }],
 };
 
 const hospitalStay: Encounter = {

@@ -2,7 +2,7 @@
  * Profiles of what the workflows read: the program episode, the treatment plan, contacts and
  * hospital stays. They say which elements carry which event, so an EHR can map its own data.
  */
-import { CONTACT_CLASS_VALUE_SET, CONTACT_ENCOUNTER_PROFILE, CONTACT_KIND_SYSTEM, EPISODE_OF_CARE_PROFILE, HOSPITAL_STAY_CLASS_VALUE_SET, HOSPITAL_STAY_PROFILE } from '../../domain/vocabulary.ts';
+import { CONTACT_CLASS_VALUE_SET, CONTACT_ENCOUNTER_PROFILE, CONTACT_KIND_SYSTEM, EPISODE_OF_CARE_PROFILE, HOSPITAL_STAY_CLASS_VALUE_SET, HOSPITAL_STAY_PROFILE, TRAVEL_TIME_EXTENSION, UCUM } from '../../domain/vocabulary.ts';
 import { element, invariant, profile, referenceTo, required } from './structure.ts';
 
 export const programEpisodeProfile = profile({
@@ -57,6 +57,8 @@ export const contactEncounterProfile = profile({
     'VR: virtual, never face-to-face). Encounter.type carries the contact kind from the contact-kind CodeSystem',
     '(face-to-face, collateral, crisis, treatment-team), which decides the note that is due.',
     'A finished in-person contact with the client meets the post-hospital contact requirement.',
+    "Its time (Encounter.length, else its period) and its travel time (extension travel-time) count towards the specialist's",
+    'weekly contact hours (Encounter.participant, else the episode’s specialist).',
   ].join(' '),
   elements: [
     element('Encounter', {
@@ -67,7 +69,21 @@ export const contactEncounterProfile = profile({
           `A contact has an Encounter.type coding from ${CONTACT_KIND_SYSTEM}`,
           `type.coding.where(system = '${CONTACT_KIND_SYSTEM}').exists()`
         ),
+        invariant(
+          CONTACT_ENCOUNTER_PROFILE,
+          'cce-2',
+          'Travel time (extension travel-time) is one Duration in UCUM min or h, not negative',
+          `extension.where(url = '${TRAVEL_TIME_EXTENSION}').all(value.ofType(Duration).exists() and value.system = '${UCUM}' and (value.code = 'min' or value.code = 'h') and value.value >= 0)`
+        ),
       ],
+    }),
+    element('Encounter.extension', { slicing: { discriminator: [{ type: 'value', path: 'url' }], rules: 'open' } }),
+    element('Encounter.extension:travelTime', {
+      min: 0,
+      max: '1',
+      type: [{ code: 'Extension', profile: [TRAVEL_TIME_EXTENSION] }],
+      mustSupport: true,
+      short: "The specialist's travel time for the contact (counts as contact time)",
     }),
     element('Encounter.status', { mustSupport: true, short: 'finished once the contact took place' }),
     element('Encounter.class', { binding: required(CONTACT_CLASS_VALUE_SET), mustSupport: true }),
@@ -77,6 +93,7 @@ export const contactEncounterProfile = profile({
     element('Encounter.participant', { mustSupport: true, short: 'The specialist; for collateral contacts, who was contacted' }),
     element('Encounter.period', { min: 1, mustSupport: true }),
     element('Encounter.period.start', { min: 1, short: 'When the contact started (the note falls due from here)' }),
+    element('Encounter.length', { mustSupport: true, short: 'Time spent with or about the client (else the period counts)' }),
   ],
 });
 

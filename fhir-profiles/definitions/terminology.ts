@@ -3,8 +3,9 @@
  * cannot exist in one and not the other (the build fails if a code lacks its definition).
  */
 import type { CodeSystem, CodeSystemConcept, ValueSet } from '@medplum/fhirtypes';
-import { canonicalUrl, CARE_TEAM_ROLE_VALUE_SET, CONTACT_CLASS_VALUE_SET, CONTACT_KIND_SYSTEM, CONTACT_KIND_VALUE_SET, CONTACT_KINDS, EVIDENCE_OUTPUT_TYPE, HOSPITAL_STAY_CLASS_VALUE_SET, PERFORMER_TYPES, REQUIREMENT_CODES, REQUIREMENT_SYSTEM, REQUIREMENT_VALUE_SET, TASK_STATE_VALUE_SET, TASK_STATUS_CODES, TASK_STATUS_SYSTEM, TASK_STATUS_VALUE_SET, type ContactKind, type RequirementCode, type TaskStatusCode, V3_ACT_CODE } from '../../domain/vocabulary.ts';
+import { canonicalUrl, CARE_TEAM_ROLE_VALUE_SET, CONTACT_HOURS_GROUP_SYSTEM, CONTACT_HOURS_GROUPS, SPECIALIST_REQUIREMENT_CODES, SPECIALIST_REQUIREMENT_SYSTEM, SPECIALIST_REQUIREMENT_VALUE_SET, SPECIALIST_TASK_STATUS_CODES, SPECIALIST_TASK_STATUS_SYSTEM, SPECIALIST_TASK_STATUS_VALUE_SET, type SpecialistTaskStatusCode, CONTACT_CLASS_VALUE_SET, CONTACT_KIND_SYSTEM, CONTACT_KIND_VALUE_SET, CONTACT_KINDS, EVIDENCE_OUTPUT_TYPE, HOSPITAL_STAY_CLASS_VALUE_SET, PERFORMER_TYPES, REQUIREMENT_CODES, REQUIREMENT_SYSTEM, REQUIREMENT_VALUE_SET, TASK_STATE_VALUE_SET, TASK_STATUS_CODES, TASK_STATUS_SYSTEM, TASK_STATUS_VALUE_SET, type ContactKind, type RequirementCode, type TaskStatusCode, V3_ACT_CODE } from '../../domain/vocabulary.ts';
 import { ESCALATION_CONCEPT, ruleOf } from '../../domain/rules/index.ts';
+import { SPECIALIST_RULES } from '../../domain/specialist/specialist-rules.ts';
 import { PACKAGE_VERSION } from '../package-id.ts';
 
 interface Concept {
@@ -30,6 +31,18 @@ const TASK_STATUSES: Record<TaskStatusCode, Concept> = {
   superseded: { display: 'Superseded', definition: 'Closed because a later event replaced it: readmission to hospital before the post-hospital contact was met.' },
   discharged: { display: 'Discharged', definition: 'Cancelled because the client was discharged from the program.' },
   withdrawn: { display: 'Withdrawn', definition: 'Cancelled or closed in the EHR by staff.' },
+};
+
+const SPECIALIST_TASK_STATUSES: Record<SpecialistTaskStatusCode, Concept> = {
+  'over-cap': { display: 'Over the cap', definition: "The specialist's caseload is past the agency's cap: the supervisor reassigns an episode or approves the caseload." },
+  'below-target': { display: 'Below target', definition: "The specialist's rolling average of weekly contact hours is below its target." },
+  'back-within': { display: 'Back within', definition: 'Completed by itself: the caseload is back at or under the cap, or the average back at its target.' },
+  approved: { display: 'Approved', definition: 'Completed in the EHR by the supervisor: the caseload past the cap is approved until it next changes.' },
+};
+
+const CONTACT_HOURS_GROUP_CONCEPTS: Record<(typeof CONTACT_HOURS_GROUPS)[number], Concept> = {
+  'contact-hours': { display: 'Contact hours', definition: "The week's counted contact time in hours (face-to-face, collateral and crisis contacts with their travel time); its population counts the contacts." },
+  'target-hours': { display: 'Target hours', definition: "The week's target: the agency's weekly target for five business days, pro rata for the week's business days." },
 };
 
 const CONTACT_KIND_CONCEPTS: Record<ContactKind, Concept> = {
@@ -115,10 +128,38 @@ export const taskOutputTypeCodeSystem = codeSystem(
   ]
 );
 
+export const specialistRequirementCodeSystem = codeSystem(
+  'specialist-requirement',
+  SPECIALIST_REQUIREMENT_SYSTEM,
+  'Specialist requirement',
+  "Standards one community support specialist keeps across all their client episodes (job description §5): the caseload cap and the weekly contact hours. Task.code of the Tasks the supervisor gets when one is not kept; they are not documentation and count in no timeliness report.",
+  SPECIALIST_REQUIREMENT_CODES.map((code) => ({ code, display: SPECIALIST_RULES[code].display, definition: SPECIALIST_RULES[code].definition }))
+);
+
+export const specialistTaskStatusCodeSystem = codeSystem(
+  'specialist-task-status',
+  SPECIALIST_TASK_STATUS_SYSTEM,
+  'Specialist task business status',
+  "Task.businessStatus of a specialist Task (CASELOAD, CONTACT-HOURS): why it is open, or how it closed.",
+  concepts(SPECIALIST_TASK_STATUS_CODES, SPECIALIST_TASK_STATUSES)
+);
+
+export const contactHoursGroupCodeSystem = codeSystem(
+  'contact-hours-group',
+  CONTACT_HOURS_GROUP_SYSTEM,
+  'Contact hours measure group',
+  'Measure.group.code and MeasureReport.group.code of the contact-hours measure.',
+  concepts(CONTACT_HOURS_GROUPS, CONTACT_HOURS_GROUP_CONCEPTS)
+);
+
 export const requirementValueSet = wholeSystem('documentation-requirement', REQUIREMENT_VALUE_SET, requirementCodeSystem);
 export const taskStatusValueSet = wholeSystem('requirement-task-status', TASK_STATUS_VALUE_SET, taskStatusCodeSystem);
 export const contactKindValueSet = wholeSystem('contact-kind', CONTACT_KIND_VALUE_SET, contactKindCodeSystem);
 export const taskOutputTypeValueSet = wholeSystem('task-output-type', canonicalUrl('ValueSet', 'task-output-type'), taskOutputTypeCodeSystem);
+
+export const specialistRequirementValueSet = wholeSystem('specialist-requirement', SPECIALIST_REQUIREMENT_VALUE_SET, specialistRequirementCodeSystem);
+export const specialistTaskStatusValueSet = wholeSystem('specialist-task-status', SPECIALIST_TASK_STATUS_VALUE_SET, specialistTaskStatusCodeSystem);
+export const contactHoursGroupValueSet = wholeSystem('contact-hours-group', canonicalUrl('ValueSet', 'contact-hours-group'), contactHoursGroupCodeSystem);
 
 export const taskStateValueSet = valueSet(
   'requirement-task-state',
@@ -164,10 +205,16 @@ export const terminologyResources = [
   taskStatusCodeSystem,
   contactKindCodeSystem,
   taskOutputTypeCodeSystem,
+  specialistRequirementCodeSystem,
+  specialistTaskStatusCodeSystem,
+  contactHoursGroupCodeSystem,
   requirementValueSet,
   taskStatusValueSet,
   contactKindValueSet,
   taskOutputTypeValueSet,
+  specialistRequirementValueSet,
+  specialistTaskStatusValueSet,
+  contactHoursGroupValueSet,
   taskStateValueSet,
   careTeamRoleValueSet,
   hospitalStayClassValueSet,
