@@ -1,9 +1,8 @@
 import type { Encounter } from '@medplum/fhirtypes';
 import { describe, expect, test } from 'vitest';
-import { TRAVEL_TIME_EXTENSION } from '../vocabulary.ts';
+import { TRAVEL_TIME_EXTENSION, UCUM } from '../vocabulary.ts';
 import { contactMinutesOf, minutesOfDuration, practitionerOf, travelMinutesOf } from './contact-time.ts';
 
-const UCUM = 'http://unitsofmeasure.org';
 const encounter = (fields: Partial<Encounter>): Encounter => ({ resourceType: 'Encounter', status: 'finished', class: { code: 'HH' }, ...fields });
 
 describe('minutesOfDuration', () => {

@@ -4,11 +4,10 @@
  * first Practitioner participant). Pure: no I/O.
  */
 import type { Duration, Encounter } from '@medplum/fhirtypes';
-import { TRAVEL_TIME_EXTENSION } from '../vocabulary.ts';
+import { TRAVEL_TIME_EXTENSION, UCUM } from '../vocabulary.ts';
 import { isoInstant } from './fhir-dates.ts';
 import { relativeReference } from './references.ts';
 
-const UCUM = 'http://unitsofmeasure.org';
 const MINUTES_PER_UNIT: Readonly<Record<string, number>> = { min: 1, h: 60 };
 /** A contact or its travel longer than a day is a data error, not time worked. */
 const MAX_MINUTES = 24 * 60;
