@@ -285,6 +285,8 @@ describe("a specialist's Task goes to the specialist's workflow", () => {
     const closed = { status: 'completed', businessStatus: { coding: [{ system: SPECIALIST_TASK_STATUS_SYSTEM, code: 'back-within' }] } };
     expect(mapFhirChange(specialistTask({ meta: { ...ours, source: `${WORKER_SOURCE}#req1` }, ...closed }) as never, defaults)).toMatchObject({ action: 'skip' });
     expect(mapFhirChange(specialistTask({ meta: ours, status: 'completed' }) as never, defaults)).toMatchObject({ action: 'tell-specialist' });
+    const approved = { status: 'completed', businessStatus: { coding: [{ system: SPECIALIST_TASK_STATUS_SYSTEM, code: 'approved' }] } };
+    expect(mapFhirChange(specialistTask({ meta: ours, ...approved }) as never, defaults)).toMatchObject({ action: 'tell-specialist' });
   });
   test('a malformed identifier or a status we do not act on is skipped', () => {
     expect(mapFhirChange(specialistTask({ identifier: [{ system: SPECIALIST_TASK_IDENTIFIER_SYSTEM, value: 'not an id/CASELOAD/1' }] }) as never, defaults)).toEqual({

@@ -17,7 +17,6 @@ import { FHIR_ID_PATTERN } from './ids.ts';
 import {
   QUESTIONNAIRE_FOR_REQUIREMENT,
   SPECIALIST_TASK_IDENTIFIER_SYSTEM,
-  SPECIALIST_TASK_STATUS_CODES,
   SPECIALIST_TASK_STATUS_SYSTEM,
   TASK_IDENTIFIER_SYSTEM,
   TASK_STATUS_CODES,
@@ -220,21 +219,21 @@ function changedStatusOf(task: Task): 'ready' | 'in-progress' | 'completed' | 'c
   return status === 'ready' || status === 'in-progress' || status === 'completed' || status === 'cancelled' ? status : undefined;
 }
 
-/** Business statuses of a specialist's Task that say it is open; the others go with a final status. */
+/** Business statuses of a specialist's Task that say it is open; `back-within` goes with a final status. */
 const SPECIALIST_OPEN_STATUSES: ReadonlySet<string> = new Set(['over-cap', 'below-target']);
 
 /**
- * A version of a specialist's Task the worker wrote: our `meta.source` and one of our business
- * statuses on a status that goes with it (open ones on an open Task, the others on a final one),
- * so that an EHR completing our Task and carrying our `meta.source` over still counts.
+ * A version of a specialist's Task the worker wrote: our `meta.source` and a business status the
+ * worker writes on a status that goes with it (open ones on an open Task, `back-within` on a final
+ * one), so that an EHR completing our Task and carrying our `meta.source` over still counts.
+ * `approved` is the supervisor's in the EHR: always their change.
  */
 export function isSpecialistWorkerWrite(task: Task): boolean {
   const source = task.meta?.source;
   if (source !== WORKER_SOURCE && !source?.startsWith(`${WORKER_SOURCE}#`)) return false;
   const businessStatus = task.businessStatus?.coding?.find((coding) => coding.system === SPECIALIST_TASK_STATUS_SYSTEM)?.code ?? '';
-  if (!(SPECIALIST_TASK_STATUS_CODES as readonly string[]).includes(businessStatus)) return false;
   const final = task.status === 'completed' || task.status === 'cancelled';
-  return SPECIALIST_OPEN_STATUSES.has(businessStatus) !== final;
+  return SPECIALIST_OPEN_STATUSES.has(businessStatus) ? !final : businessStatus === 'back-within' && final;
 }
 
 /** A specialist's Task (identifier `<Practitioner id>/<code>/<n>`) changed in the EHR: for its specialist's workflow. */
