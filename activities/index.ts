@@ -2,16 +2,21 @@
 import type { MedplumClient } from '@medplum/core';
 import type { EpisodeActivities } from '../domain/episode/episode-activities.ts';
 import type { FhirChangeActivities } from '../domain/polling/polling-activities.ts';
+import type { SpecialistActivities } from '../domain/specialist/specialist-activities.ts';
 import { createFhirChangeActivities } from './fhir-changes.ts';
 import { findEvidence } from './find-evidence.ts';
 import { tellSpecialist } from './tell-specialist.ts';
 import { writeRequirementTask } from './write-requirement-task.ts';
+import { writeSpecialistTask } from './write-specialist-task.ts';
+import { writeContactHoursReport } from './write-contact-hours-report.ts';
 
-export function createActivities({ fhir }: { fhir: MedplumClient }): EpisodeActivities & FhirChangeActivities {
+export function createActivities({ fhir }: { fhir: MedplumClient }): EpisodeActivities & FhirChangeActivities & SpecialistActivities {
   return {
     writeRequirementTask: (write) => writeRequirementTask(fhir, write),
     findEvidence: (search) => findEvidence(fhir, search),
     tellSpecialist,
+    writeSpecialistTask: (write) => writeSpecialistTask(fhir, write),
+    writeContactHoursReport: (write) => writeContactHoursReport(fhir, write),
     ...createFhirChangeActivities({ fhir }),
   };
 }

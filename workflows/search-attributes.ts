@@ -14,6 +14,10 @@ export const NextRequirement = defineSearchAttributeKey('CareNextRequirement', S
 export const NextDueAt = defineSearchAttributeKey('CareNextDueAt', SearchAttributeType.DATETIME);
 export const OverdueCount = defineSearchAttributeKey('CareOverdueCount', SearchAttributeType.INT);
 export const OverdueRequirements = defineSearchAttributeKey('CareOverdueRequirements', SearchAttributeType.KEYWORD_LIST);
+/** A specialist's workflow (with `CareSpecialistId`): the counted caseload, the rolling average of weekly contact hours, whether the caseload is past the cap. */
+export const Caseload = defineSearchAttributeKey('CareCaseload', SearchAttributeType.INT);
+export const ContactHoursAverage = defineSearchAttributeKey('CareContactHoursAverage', SearchAttributeType.DOUBLE);
+export const CaseloadOverCap = defineSearchAttributeKey('CareCaseloadOverCap', SearchAttributeType.BOOL);
 
 export const CARE_SEARCH_ATTRIBUTES = [
   PatientId,
@@ -25,4 +29,7 @@ export const CARE_SEARCH_ATTRIBUTES = [
   NextDueAt,
   OverdueCount,
   OverdueRequirements,
+  Caseload,
+  ContactHoursAverage,
+  CaseloadOverCap,
 ] as const;

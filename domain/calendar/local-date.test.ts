@@ -1,8 +1,9 @@
 import { format } from 'date-fns';
 import { tz } from '@date-fns/tz';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
 import {
   addCalendarDays,
+  isoWithOffset,
   addCalendarMonths,
   calendarMonthsBetween,
   endOfLocalDay,
@@ -89,4 +90,13 @@ describe('local days in the agency’s zone', () => {
   it('works in zones east of UTC', () => {
     expect(iso(endOfLocalDay('2026-01-29', 'Pacific/Auckland'))).toBe('2026-01-29T10:59:59.999Z');
   });
+});
+
+test.each([
+  [Date.parse('2026-11-23T06:00:00Z'), 'America/Chicago', '2026-11-23T00:00:00.000-06:00'],
+  [Date.parse('2026-07-06T05:00:00Z'), 'America/Chicago', '2026-07-06T00:00:00.000-05:00'],
+  [Date.parse('2026-07-06T05:00:00Z'), 'Asia/Kolkata', '2026-07-06T10:30:00.000+05:30'],
+  [Date.parse('2026-07-06T05:00:00Z'), 'UTC', '2026-07-06T05:00:00.000+00:00'],
+])('isoWithOffset(%s, %s) is %s', (instant, zone, iso) => {
+  expect(isoWithOffset(instant, zone)).toBe(iso);
 });

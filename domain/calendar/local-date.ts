@@ -246,3 +246,12 @@ export function startOfLocalDay(date: LocalDate, timeZone: string): Instant {
 export function endOfLocalDay(date: LocalDate, timeZone: string): Instant {
   return startOfEpochDay(assertEpochDay(epochDayOf(date) + 1), timeZone) - 1;
 }
+
+/** The instant as an ISO dateTime with the zone's offset at that instant: `2026-11-23T00:00:00.000-06:00`. */
+export function isoWithOffset(instant: Instant, timeZone: string): string {
+  const offsetMinutes = Math.round(tzOffset(timeZone, new Date(instant)));
+  const local = new Date(instant + offsetMinutes * 60_000).toISOString().slice(0, 23);
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  return `${local}${sign}${pad(Math.floor(abs / 60), 2)}:${pad(abs % 60, 2)}`;
+}

@@ -18,3 +18,8 @@ export function referencePattern(types: string): RegExp {
 export function idOf(reference: string): string {
   return reference.slice(reference.indexOf('/') + 1);
 }
+
+/** `identifier=<system>|<value>`: the query of a conditional create (`If-None-Exist`) and of a search by identifier. */
+export function identifierQuery(system: string, value: string): string {
+  return `identifier=${encodeURIComponent(`${system}|${value}`)}`;
+}

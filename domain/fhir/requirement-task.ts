@@ -18,7 +18,7 @@ import {
   WORKER_SOURCE,
   type RequirementCode,
 } from '../vocabulary.ts';
-import { FHIR_ID_PATTERN, idOf } from './ids.ts';
+import { FHIR_ID_PATTERN, idOf, identifierQuery } from './ids.ts';
 
 /**
  * `<EpisodeOfCare id>/<code>/<cycle>`. A cycle may hold a '/' (`<Encounter id>/week-2`, an escalated
@@ -36,7 +36,7 @@ export function episodeIdOfTaskIdentifier(value: string): string | undefined {
 
 /** The query of the conditional create (`If-None-Exist`) and of searches for our Task. */
 export function taskIdentifierQuery(value: string): string {
-  return `identifier=${encodeURIComponent(`${TASK_IDENTIFIER_SYSTEM}|${value}`)}`;
+  return identifierQuery(TASK_IDENTIFIER_SYSTEM, value);
 }
 
 /** The R4 `Task.status` the worker writes for a stage (its business status). */
