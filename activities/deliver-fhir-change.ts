@@ -13,6 +13,9 @@ import type { MetricMeter } from '@temporalio/common';
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { episodeWorkflowId } from '../domain/episode/input.ts';
 import { episodeEvent } from '../workflows/episode/messages.ts';
+import { specialistEvent } from '../workflows/specialist/messages.ts';
+import { specialistWorkflowId } from '../domain/specialist/input.ts';
+import type { SpecialistEvent } from '../domain/specialist/events.ts';
 import type { EpisodeEventInput } from '../domain/episode/events.ts';
 import { episodeStartOptions } from '../workflows/episode/start-options.ts';
 import type { clientEpisode } from '../workflows/index.ts';
@@ -42,7 +45,8 @@ export interface DeliveryContext {
 }
 
 export type DeliveryResult =
-  | { outcome: 'delivered'; episodeOfCare: string; events: number }
+  /** `to`: the EpisodeOfCare, or the Practitioner whose workflow heard a change of their own Task. */
+  | { outcome: 'delivered'; to: string; events: number }
   | { outcome: 'skipped'; code: SkipReason; reason: string };
 
 /** Temporal or the FHIR server could not be reached: the sender should deliver again later. */
@@ -58,6 +62,12 @@ export async function deliverFhirChange(context: DeliveryContext, resource: Reso
   };
   const mapping = mapFhirChange(resource, context.defaults);
   if (mapping.action === 'skip') return skipped('not-an-episode-event', mapping.reason);
+  if (mapping.action === 'tell-specialist') {
+    const told = await tellSpecialist(context, mapping.specialist, mapping.event);
+    if (!told) return skipped('no-specialist-workflow', `${what}: ${specialistWorkflowId(mapping.specialist)} is not running`);
+    context.log.info('FHIR change delivered', { resource: what, specialist: mapping.specialist, events: mapping.event.type });
+    return { outcome: 'delivered', to: mapping.specialist, events: 1 };
+  }
   const episodeOfCare = await resolveEpisode(context, mapping.route);
   if (!episodeOfCare) return skipped('no-active-episode', `${what}: no active episode found`);
   const known = resource.resourceType === 'EpisodeOfCare' ? (resource as EpisodeOfCare) : undefined;
@@ -66,7 +76,20 @@ export async function deliverFhirChange(context: DeliveryContext, resource: Reso
     if (!delivered.ok) return skipped(delivered.code, delivered.reason);
   }
   context.log.info('FHIR change delivered', { resource: what, episodeOfCare, events: mapping.events.map((event) => event.type).join(',') });
-  return { outcome: 'delivered', episodeOfCare, events: mapping.events.length };
+  return { outcome: 'delivered', to: episodeOfCare, events: mapping.events.length };
+}
+
+/** Signals the specialist's workflow; false when none runs (only a running one writes the Tasks it hears about). */
+async function tellSpecialist(context: DeliveryContext, specialist: string, event: SpecialistEvent): Promise<boolean> {
+  return withTemporal(context, async () => {
+    try {
+      await context.temporal.workflow.getHandle(specialistWorkflowId(specialist)).signal(specialistEvent, event);
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+  });
 }
 
 type Delivered = { ok: true } | { ok: false; code: SkipReason; reason: string };

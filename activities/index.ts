@@ -5,6 +5,7 @@ import type { FhirChangeActivities } from '../domain/polling/polling-activities.
 import type { SpecialistActivities } from '../domain/specialist/specialist-activities.ts';
 import { createFhirChangeActivities } from './fhir-changes.ts';
 import { findEvidence } from './find-evidence.ts';
+import { tellSpecialist } from './tell-specialist.ts';
 import { writeRequirementTask } from './write-requirement-task.ts';
 import { writeSpecialistTask } from './write-specialist-task.ts';
 import { writeContactHoursReport } from './write-contact-hours-report.ts';
@@ -13,6 +14,7 @@ export function createActivities({ fhir }: { fhir: MedplumClient }): EpisodeActi
   return {
     writeRequirementTask: (write) => writeRequirementTask(fhir, write),
     findEvidence: (search) => findEvidence(fhir, search),
+    tellSpecialist,
     writeSpecialistTask: (write) => writeSpecialistTask(fhir, write),
     writeContactHoursReport: (write) => writeContactHoursReport(fhir, write),
     ...createFhirChangeActivities({ fhir }),

@@ -18,6 +18,8 @@ export const SKIP_REASONS = [
   'episode-not-startable',
   /** An id-only notification of a resource the FHIR server no longer has. */
   'resource-gone',
+  /** A change of a specialist's Task whose workflow (`specialist-<id>`) does not run. */
+  'no-specialist-workflow',
 ] as const;
 
 export type SkipReason = (typeof SKIP_REASONS)[number];

@@ -2,6 +2,7 @@
  * The intake's HTTP endpoint for FHIR rest-hook notifications: `POST|PUT /notify/<channel>` (and
  * `…/<channel>/<Type>/<id>`), `<channel>` a watched resource type or `topic`. A thin adapter:
  * size limit, authentication, `parseNotification`, then `deliverFhirChange` for each change.
+ * Beside them, `GET /caseload/<Practitioner id>` answers a specialist's caseload (same secret).
  *
  * It answers 2xx only once every event is accepted by Temporal, 503 (with Retry-After) when
  * Temporal or the FHIR server cannot be reached, so that the sender delivers again, and 4xx with
@@ -20,6 +21,9 @@ import { type DeliveryContext, DeliveryUnavailable, deliverFhirChange } from '..
 import { isChannel, type Notification, NotificationRejected, parseNotification } from './notification.ts';
 import { recordSkippedChange } from '../activities/skipped-changes.ts';
 import { isGone } from '../platform/fhir-http-error.ts';
+import { FHIR_ID_PATTERN } from '../domain/fhir/ids.ts';
+import type { CaseloadSummary } from '../workflows/specialist/messages.ts';
+import { caseloadAnswer, caseloadOf } from './caseload.ts';
 
 export interface IntakeServerOptions {
   delivery: DeliveryContext;
@@ -52,6 +56,8 @@ const DEFAULT_DRAIN_TIMEOUT_MS = 20_000;
 /** Past this, an oversized body is not even drained: the connection is dropped. */
 const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 const RETRY_AFTER_SECONDS = 5;
+/** How long the caseload query may take (the specialist's workflow answers from memory). */
+const CASELOAD_DEADLINE_MS = 5_000;
 
 export async function startIntakeServer(options: IntakeServerOptions): Promise<RunningIntakeServer> {
   const inFlight = new Set<ServerResponse>();
@@ -106,6 +112,11 @@ async function handle(options: IntakeServerOptions, req: IncomingMessage, res: S
   const path = new URL(req.url ?? '/', 'http://intake').pathname.split('/').filter(Boolean);
   if (req.method === 'GET' && path.length === 1 && path[0] === 'healthz') {
     send(res, 200, { status: 'ok' });
+    return;
+  }
+  if (path[0] === 'caseload') {
+    await drain(req);
+    await answerCaseload(options, req, res, path);
     return;
   }
   const [root, channel, type, id] = path;
@@ -191,6 +202,41 @@ async function handle(options: IntakeServerOptions, req: IncomingMessage, res: S
   }
 }
 
+/**
+ * `GET /caseload/<Practitioner id>`, with the notifications' bearer secret: the specialist's
+ * caseload, cap and whether one more can be assigned, for an EHR screen to ask before it saves.
+ */
+async function answerCaseload(options: IntakeServerOptions, req: IncomingMessage, res: ServerResponse, path: string[]): Promise<void> {
+  if (path.length !== 2) {
+    send(res, 404, outcome('not-found', 'the caseload is at /caseload/<Practitioner id>'));
+    return;
+  }
+  if (req.method !== 'GET') {
+    send(res, 405, outcome('not-supported', 'the caseload is read with GET'), { Allow: 'GET' });
+    return;
+  }
+  if (!isAuthenticated(req.headers, Buffer.alloc(0), options.secret)) {
+    options.delivery.log.warn('caseload request not authenticated');
+    send(res, 401, outcome('login', 'missing or wrong secret'));
+    return;
+  }
+  const practitionerId = decodeURIComponent(path[1]!);
+  if (!FHIR_ID_PATTERN.test(practitionerId)) {
+    send(res, 400, outcome('invalid', 'not a FHIR logical id of a Practitioner'));
+    return;
+  }
+  const { temporal, defaults } = options.delivery;
+  let summary: CaseloadSummary;
+  try {
+    summary = await temporal.withDeadline(Date.now() + CASELOAD_DEADLINE_MS, () => caseloadOf(temporal, practitionerId, defaults.policy));
+  } catch (error) {
+    options.delivery.log.warn('caseload not read', { error: (error as Error).name });
+    send(res, 503, outcome('transient', 'caseload not available: ask again later'), { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+    return;
+  }
+  sendJson(res, 200, caseloadAnswer(summary));
+}
+
 /** An id-only change: the resource as it is now; undefined when it is gone. */
 async function readChanged(delivery: DeliveryContext, reference: string): Promise<Resource | undefined> {
   const [type, id] = reference.split('/') as [Resource['resourceType'], string];
@@ -262,8 +308,12 @@ function outcome(code: string, text: string, severity: 'error' | 'information' =
 }
 
 function send(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
+  sendJson(res, status, body, { 'Content-Type': 'application/fhir+json', ...headers });
+}
+
+function sendJson(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
   if (res.headersSent) return;
   const json = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/fhir+json', 'Content-Length': Buffer.byteLength(json), ...headers });
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json), ...headers });
   res.end(json);
 }

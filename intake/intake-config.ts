@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, type Config, loadConfig } from '../platform/config.ts';
 import { episodeDefaultsSchema, type EpisodeDefaults } from '../domain/episode/episode-defaults.ts';
+import { type AgencyPolicy, agencyPolicySchema } from '../domain/rules/index.ts';
 import { DEFAULT_MAX_BODY_BYTES } from './http-server.ts';
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port');
@@ -75,20 +76,30 @@ export function parseEpisodeDefaults(env: NodeJS.ProcessEnv, base: Config): Epis
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value));
   const result = episodeDefaultsEnvironmentSchema.safeParse(present);
   if (!result.success) throw new ConfigError(result.error.issues.map((issue) => line(issue.path, issue.message, env)).join('\n'));
-  let policy: unknown = {};
-  if (base.agencyPolicyFile) {
-    try {
-      policy = JSON.parse(readFileSync(base.agencyPolicyFile, 'utf8'));
-    } catch {
-      throw new ConfigError('configuration error: AGENCY_POLICY_FILE: not a JSON file');
-    }
-  }
+  const policy = agencyPolicyFileOf(base);
   const defaults = episodeDefaultsSchema.safeParse({ supervisor: result.data.INTAKE_SUPERVISOR, agency: result.data.INTAKE_AGENCY, policy });
   if (!defaults.success) {
     const variable = { supervisor: 'INTAKE_SUPERVISOR', agency: 'INTAKE_AGENCY', policy: 'AGENCY_POLICY_FILE' } as Record<string, string>;
     throw new ConfigError(defaults.error.issues.map((issue) => line([variable[String(issue.path[0])] ?? 'environment'], issue.message, env)).join('\n'));
   }
   return defaults.data;
+}
+
+/** The agency overrides of AGENCY_POLICY_FILE, as JSON (`{}` without one); validated by whoever parses the policy. */
+function agencyPolicyFileOf(base: Config): unknown {
+  if (!base.agencyPolicyFile) return {};
+  try {
+    return JSON.parse(readFileSync(base.agencyPolicyFile, 'utf8'));
+  } catch {
+    throw new ConfigError('configuration error: AGENCY_POLICY_FILE: not a JSON file');
+  }
+}
+
+/** The agency policy (AGENCY_POLICY_FILE) alone: what the operator CLI's `caseload` needs when no specialist workflow runs. */
+export function parseAgencyPolicyFile(base: Config): AgencyPolicy {
+  const result = agencyPolicySchema.safeParse(agencyPolicyFileOf(base));
+  if (!result.success) throw new ConfigError(`configuration error: AGENCY_POLICY_FILE: ${result.error.issues.map((issue) => `${issue.path.map(String).join('.')} ${issue.message}`).join('; ')}`);
+  return result.data;
 }
 
 const sourceEnvironmentSchema = intakeEnvironmentSchema.pick({ INTAKE_SOURCE: true });

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `care-episodes <command>`: the operator's view of episodes, through Temporal (search attributes,
- * the `getState` query, the `recordEvent` update) and the intake's mapping. Ids, codes and dates only.
+ * the `getState` query, the `recordEvent` update) and the intake's mapping; of specialists, through
+ * their workflow's `getCaseload` query and `requestAssignment` update. Ids, codes and dates only.
  *
  * Exit codes: 0 done, 1 refused or failed, 2 usage error, 69 Temporal or FHIR unreachable, 78 configuration.
  */
@@ -18,12 +19,16 @@ import type { EpisodeEventInput } from '../domain/episode/events.ts';
 import { isOpen } from '../domain/episode/state.ts';
 import { writeFailureLabel } from '../domain/episode/write-failure.ts';
 import { EpisodeStatus, OverdueCount, SpecialistId } from '../workflows/search-attributes.ts';
-import { parseEpisodeDefaults, parseIntakeSource, withLocalStackDefaults } from './intake-config.ts';
+import { parseAgencyPolicyFile, parseEpisodeDefaults, parseIntakeSource, withLocalStackDefaults } from './intake-config.ts';
 import { deliverFhirChange, DeliveryUnavailable } from '../activities/deliver-fhir-change.ts';
 import type { EpisodeDefaults } from '../domain/episode/episode-defaults.ts';
 import { createProcessLog } from '../platform/logger.ts';
 import { requestPollingBackfill } from './polling.ts';
 import { temporalConnectionOptions } from '../platform/temporal-connection.ts';
+import type { AgencyPolicy } from '../domain/rules/index.ts';
+import { assignEpisode } from './assign.ts';
+import { caseloadOf } from './caseload.ts';
+import { caseloadJson, caseloadTable } from './caseload-view.ts';
 
 const USAGE = `usage: care-episodes <command> [options]
 
@@ -33,6 +38,11 @@ commands:
   admit <EpisodeOfCare id> --encounter <id> --date <YYYY-MM-DD>     record a hospital admission
   release <EpisodeOfCare id> --encounter <id> --date <YYYY-MM-DD>   record a hospital release
   discharge <EpisodeOfCare id> --date <YYYY-MM-DD>          record the program discharge
+  assign <EpisodeOfCare id> --specialist <Practitioner id> [--override-by Practitioner/<id>]
+                                                            give the episode to a specialist: refused past the caseload cap
+                                                            unless a supervisor overrides; then EpisodeOfCare.careManager in FHIR
+  caseload <Practitioner id> [--weeks N] [--json]           a specialist's caseload and cap, episodes, contact hours per week
+                                                            (the last N complete weeks, default the policy's window) and average
   redeliver <Type>/<id>                                     read a resource from FHIR and deliver its events again
   backfill --since <YYYY-MM-DD>                             have the polling read the changes since that day again
                                                             (it starts no episode that ended before it)
@@ -47,6 +57,12 @@ const episodeArg = z.string().transform((value) => value.replace(/^EpisodeOfCare
 const stayArgs = z.strictObject({ encounter: fhirId, date: localDateSchema });
 const dischargeArgs = z.strictObject({ date: localDateSchema });
 const backfillArgs = z.strictObject({ since: localDateSchema });
+const practitionerArg = z.string().transform((value) => value.replace(/^Practitioner\//, '')).pipe(fhirId);
+const assignArgs = z.strictObject({
+  specialist: practitionerArg,
+  overrideBy: z.string().regex(referencePattern('Practitioner'), 'not Practitioner/<id>').optional(),
+});
+const caseloadArgs = z.strictObject({ weeks: z.coerce.number().int().min(1).max(52).optional() });
 const resourceArg = z.string().regex(referencePattern('EpisodeOfCare|Encounter|QuestionnaireResponse|Task'), 'not <EpisodeOfCare|Encounter|QuestionnaireResponse|Task>/<id>');
 
 function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
@@ -57,12 +73,16 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 
 export interface Io {
   out: (line: string) => void;
+  /** Why a command was refused (stderr). */
+  err: (line: string) => void;
   /** Temporal, FHIR and the payload codec: what every command uses. */
   config: () => Config;
   /** What new episodes start with: only `redeliver`, which may start one, asks for it. */
   episodeDefaults: (base: Config) => EpisodeDefaults;
   /** The FHIR source whose polling workflow `backfill` asks (INTAKE_SOURCE). */
   pollingSource: () => string;
+  /** The agency policy (AGENCY_POLICY_FILE): `caseload`'s cap when no specialist workflow runs. */
+  agencyPolicy: (base: Config) => AgencyPolicy;
 }
 
 export async function runOperatorCli(argv: string[], io: Io): Promise<number> {
@@ -77,6 +97,9 @@ export async function runOperatorCli(argv: string[], io: Io): Promise<number> {
       encounter: { type: 'string' },
       date: { type: 'string' },
       since: { type: 'string' },
+      'override-by': { type: 'string' },
+      weeks: { type: 'string' },
+      json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -136,6 +159,30 @@ export async function runOperatorCli(argv: string[], io: Io): Promise<number> {
         const { date } = parsed(dischargeArgs, { date: values.date }, 'discharge options');
         return await record(temporal, episode, { type: 'program-discharge', eventId: `operator/program-discharge/${date}`, date }, io);
       }
+      case 'assign': {
+        const episode = parsed(episodeArg, target, 'EpisodeOfCare id');
+        const { specialist, overrideBy } = parsed(assignArgs, { specialist: values.specialist, overrideBy: values['override-by'] }, 'assign options');
+        const assignment = { episodeOfCare: `EpisodeOfCare/${episode}`, specialist: `Practitioner/${specialist}`, ...(overrideBy ? { overrideBy } : {}) };
+        const result = await assignEpisode(temporal, createFhirClient(config.fhir), config.temporal.taskQueue, assignment);
+        const count = `caseload ${result.answer.caseload} of cap ${result.answer.cap}`;
+        if (result.outcome === 'refused') {
+          io.err(`refused: ${result.answer.reason ?? count}`);
+          return 1;
+        }
+        if (result.outcome === 'not-recorded') {
+          io.err(`not recorded: the FHIR server answered ${result.answered} to EpisodeOfCare/${episode}.careManager; the assignment was withdrawn from ${assignment.specialist}: run it again`);
+          return 1;
+        }
+        io.out(`EpisodeOfCare/${episode} assigned to ${assignment.specialist} (${count}${overrideBy ? `, approved by ${overrideBy}` : ''}); careManager recorded as version ${result.version}; episode ${result.told}`);
+        return 0;
+      }
+      case 'caseload': {
+        const specialist = parsed(practitionerArg, target, 'Practitioner id');
+        const { weeks } = parsed(caseloadArgs, { weeks: values.weeks }, 'caseload options');
+        const summary = await caseloadOf(temporal, specialist, io.agencyPolicy(config), weeks);
+        for (const line of values.json ? [caseloadJson(summary)] : caseloadTable(summary)) io.out(line);
+        return 0;
+      }
       case 'redeliver': {
         const reference = parsed(resourceArg, target, 'resource');
         const [type, id] = reference.split('/') as ['Encounter', string];
@@ -143,7 +190,7 @@ export async function runOperatorCli(argv: string[], io: Io): Promise<number> {
         const resource = await fhir.readResource(type, id, { cache: 'no-cache' });
         const log = createProcessLog('warn', (line) => process.stderr.write(line));
         const result = await deliverFhirChange({ temporal, fhir, taskQueue: config.temporal.taskQueue, defaults: episodeDefaults as EpisodeDefaults, log }, resource);
-        io.out(result.outcome === 'delivered' ? `delivered ${result.events} event(s) to ${result.episodeOfCare}` : `skipped: ${result.reason}`);
+        io.out(result.outcome === 'delivered' ? `delivered ${result.events} event(s) to ${result.to}` : `skipped: ${result.reason}`);
         return result.outcome === 'delivered' ? 0 : 1;
       }
       case 'backfill': {
@@ -200,9 +247,11 @@ export function exitCodeOf(error: unknown): { code: number; message: string } {
 if (import.meta.main) {
   const io: Io = {
     out: (line) => console.log(line),
+    err: (line) => console.error(line),
     config: () => loadConfig(),
     episodeDefaults: (base) => parseEpisodeDefaults(withLocalStackDefaults(process.env), base),
     pollingSource: () => parseIntakeSource(process.env),
+    agencyPolicy: (base) => parseAgencyPolicyFile(base),
   };
   try {
     process.exitCode = await runOperatorCli(process.argv.slice(2), io);

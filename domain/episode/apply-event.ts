@@ -10,6 +10,7 @@ import { addRequirement, asDeadline, close, meet } from './requirements.ts';
 import { advanceEpisode } from './schedule.ts';
 import { type EpisodeState, isOpen, isPending, type Requirement } from './state.ts';
 import { resourceOfEventId } from '../fhir/references.ts';
+import { tellContact, tellDischarge, tellReassignment } from './specialist-outbox.ts';
 
 const MAX_SEEN_EVENT_IDS = 1000;
 const MAX_SOURCE_VERSIONS = 1000;
@@ -68,6 +69,7 @@ const contactRecorded: Handler<'contact-recorded'> = (state, event, now) => {
     addTriggered(state, 'contact', { date: event.date, encounterId: event.encounterId, contactKind: event.kind }, `Encounter/${event.encounterId}`, now);
   }
   applyContactEvidence(state, contact, now);
+  tellContact(state, event);
 };
 
 /** Waives the pending requirements whose rule an assessment on `date` waives. */
@@ -105,8 +107,9 @@ const taskChanged: Handler<'task-changed'> = (state, event, now, patches) => {
  * restates the specialist with every EpisodeOfCare version: naming the one already in the role
  * changes nothing (and keeps Tasks the EHR gave to someone else with them).
  */
-const staffReassigned: Handler<'staff-reassigned'> = (state, event, _now, patches) => {
+const staffReassigned: Handler<'staff-reassigned'> = (state, event, now, patches) => {
   if (state.config[event.role] === event.practitioner && patches.reassignOnlyOnChange) return;
+  if (event.role === 'specialist') tellReassignment(state, event.practitioner, now);
   state.config[event.role] = event.practitioner;
   const escalations = event.role === 'supervisor';
   for (const requirement of Object.values(state.requirements)) {
@@ -118,6 +121,7 @@ const staffReassigned: Handler<'staff-reassigned'> = (state, event, _now, patche
 
 const programDischarge: Handler<'program-discharge'> = (state, event, now, patches) => {
   if (state.status !== 'active') return;
+  tellDischarge(state, now);
   for (const requirement of Object.values(state.requirements)) {
     close(state, requirement, 'discharged', `Client discharged from the program on ${event.date}`, now, patches);
   }

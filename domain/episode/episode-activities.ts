@@ -4,6 +4,8 @@
  */
 import type { ContactKind, RequirementCode } from '../vocabulary.ts';
 import type { Requirement } from './state.ts';
+import type { SpecialistEvent } from '../specialist/events.ts';
+import type { SpecialistInput } from '../specialist/input.ts';
 
 export interface RequirementTaskWrite {
   patient: string;
@@ -61,7 +63,15 @@ export interface FhirRefusal {
   retryAfterMs?: number;
 }
 
+/** One message to a specialist's workflow, with what starts that workflow when it is not running. */
+export interface SpecialistTelling {
+  input: SpecialistInput;
+  event: SpecialistEvent;
+}
+
 export interface EpisodeActivities {
   writeRequirementTask(write: RequirementTaskWrite): Promise<RequirementTaskWritten>;
   findEvidence(search: EvidenceSearch): Promise<EvidenceFound>;
+  /** Signal-with-start of `specialist-<id>` (workflow type `specialistWorkload`) with `specialistEvent`. */
+  tellSpecialist(telling: SpecialistTelling): Promise<void>;
 }

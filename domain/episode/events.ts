@@ -16,6 +16,7 @@ export const episodeEventSchema = lazily(() => {
   const eventId = z.string().min(1).max(200);
   const instant = z.iso.datetime({ offset: true });
   const requirementCode = z.enum(REQUIREMENT_CODES);
+  const minutes = z.number().min(0).max(24 * 60);
   /** `meta.lastUpdated` of the FHIR resource version the event comes from. */
   const sourceUpdatedAt = instant.optional();
   return z.discriminatedUnion('type', [
@@ -28,6 +29,14 @@ export const episodeEventSchema = lazily(() => {
       encounterId: id,
       kind: z.enum(CONTACT_KINDS),
       date: localDateSchema,
+      /** For the specialist's CONTACT-HOURS (absent in events recorded before them): `period.start`. */
+      start: instant.optional(),
+      /** `Encounter.length`, else the length of its period. */
+      minutes: minutes.optional(),
+      /** The `travel-time` extension; 0 when absent. */
+      travelMinutes: minutes.optional(),
+      /** The Encounter's first Practitioner participant, whose hours these are. */
+      practitioner: practitionerReference.optional(),
     }),
     z.strictObject({
       type: z.literal('document-completed'),

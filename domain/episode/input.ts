@@ -24,6 +24,8 @@ export const episodeInputSchema = lazily(() =>
     supervisor: practitionerReference,
     agency: reference('Organization'),
     admissionDate: localDateSchema,
+    /** `EpisodeOfCare.type` codes, for the caseload's level-of-care restriction (absent in inputs recorded before it). */
+    levelOfCare: z.array(z.string().min(1).max(64)).max(20).optional(),
     /** Agency overrides of the defaults of requirements.md; `{}` is the documented policy. */
     policy: agencyPolicySchema.prefault({}),
     /** Continue-as-new once a run's history reaches this many events (or the server suggests it). */

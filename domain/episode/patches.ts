@@ -25,6 +25,8 @@ export interface EpisodePatches {
   readonly upsertsSearchAttributesOnChange: boolean;
   /** A Task write the FHIR server refuses (any 4xx) or keeps failing is recorded on its requirement and tried again on a growing backoff while the episode goes on; the ordinary activity gives up after a few attempts (old: a refusal failed the workflow, and a server that kept failing held every other write and timer behind the retries). */
   readonly refusedWritesWaitOnBackoff: boolean;
+  /** The episode tells its specialist's workflow its assignment, release and contacts with their time (specialist-outbox.ts); a running episode tells its assignment on its next pass (old: no specialist heard of it). */
+  readonly tellsSpecialist: boolean;
 }
 
 export const PATCH_IDS: Record<keyof EpisodePatches, string> = {
@@ -38,6 +40,7 @@ export const PATCH_IDS: Record<keyof EpisodePatches, string> = {
   keepsWakeUpTimer: 'keeps-wake-up-timer',
   upsertsSearchAttributesOnChange: 'upserts-search-attributes-on-change',
   refusedWritesWaitOnBackoff: 'refused-writes-wait-on-backoff',
+  tellsSpecialist: 'tells-specialist',
 };
 
 /**
@@ -53,7 +56,7 @@ export const DEPRECATED_PATCH_IDS = {
 } as const;
 
 /** The newest patch of the episode workflow, patched or deprecated: new replay fixtures are named after it. A new patch takes its place. */
-export const NEWEST_PATCH_ID: string = DEPRECATED_PATCH_IDS.ignoresOlderSourceVersions;
+export const NEWEST_PATCH_ID: string = PATCH_IDS.tellsSpecialist;
 
 export const ALL_PATCHES: EpisodePatches = {
   reassignOnlyOnChange: true,
@@ -66,6 +69,7 @@ export const ALL_PATCHES: EpisodePatches = {
   keepsWakeUpTimer: true,
   upsertsSearchAttributesOnChange: true,
   refusedWritesWaitOnBackoff: true,
+  tellsSpecialist: true,
 };
 export const NO_PATCHES: EpisodePatches = {
   reassignOnlyOnChange: false,
@@ -78,4 +82,5 @@ export const NO_PATCHES: EpisodePatches = {
   keepsWakeUpTimer: false,
   upsertsSearchAttributesOnChange: false,
   refusedWritesWaitOnBackoff: false,
+  tellsSpecialist: false,
 };

@@ -10,6 +10,7 @@ import { forgetOldEvidence, applyRememberedEvidence } from './evidence.ts';
 import { addRequirement, advanceRequirement, asDeadline, nextTransitionAt, requirementsOfKind } from './requirements.ts';
 import { type EpisodeState, isPending, MET_STAGES } from './state.ts';
 import { failedWrites } from './write-failure.ts';
+import { untoldMessages } from './specialist-outbox.ts';
 
 const DAY_MS = 86_400_000;
 /** Recurring deadlines are computed this far ahead, and again when half of that has passed. */
@@ -87,7 +88,10 @@ export interface WakeUp {
 }
 
 export function nextWakeUp(state: EpisodeState, now: number): WakeUp | undefined {
-  const retries = failedWrites(state).map((requirement): WakeUp => ({ at: requirement.writeFailure!.retryAt, summary: `${requirement.key} write retry` }));
+  const retries = [
+    ...failedWrites(state).map((requirement): WakeUp => ({ at: requirement.writeFailure!.retryAt, summary: `${requirement.key} write retry` })),
+    ...untoldMessages(state).map((message): WakeUp => ({ at: message.failure!.retryAt, summary: `${message.event.type} to ${message.specialist} retry` })),
+  ];
   if (state.status === 'closed') return earliestAfter(retries, now);
   const candidates: WakeUp[] = [...retries];
   const transition = nextTransitionAt(state, now);

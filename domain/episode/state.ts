@@ -5,6 +5,7 @@
 import type { Stage } from '../rules/index.ts';
 import type { ContactKind, RequirementCode } from '../vocabulary.ts';
 import type { EpisodeConfig } from './input.ts';
+import type { SpecialistEvent } from '../specialist/events.ts';
 
 export type { Stage };
 
@@ -55,6 +56,15 @@ export interface WriteFailure {
   since: number;
   /** When the write is tried again. */
   retryAt: number;
+}
+
+/** A message to a specialist's workflow not yet delivered (specialist-outbox.ts). */
+export interface SpecialistMessage {
+  /** `Practitioner/<id>` whose workflow hears it. */
+  specialist: string;
+  event: SpecialistEvent;
+  /** Set while it cannot be delivered: the failures in a row and the retry (`status` 0, code of the failure). */
+  failure?: WriteFailure;
 }
 
 export interface Contact {
@@ -108,6 +118,10 @@ export interface EpisodeState {
    * resources only: an event from an older version changes nothing. Absent in states carried by older runs.
    */
   sourceVersions?: Record<string, string>;
+  /** Messages to specialists not yet delivered; absent: the specialist was never told of this episode (runs before `tellsSpecialist`). */
+  specialistOutbox?: SpecialistMessage[];
+  /** Assignments told so far; numbers their event ids. */
+  specialistAssignments?: number;
 }
 
 export function initialState(config: EpisodeConfig): EpisodeState {

@@ -19,9 +19,13 @@ export function writeRetryDelayMs(attempts: number): number {
 
 /** The requirement after one more failed write at `now`. */
 export function withWriteFailure(requirement: Requirement, refusal: FhirRefusal, now: number): Requirement {
-  const attempts = (requirement.writeFailure?.attempts ?? 0) + 1;
-  const since = requirement.writeFailure?.since ?? now;
-  return { ...requirement, writeFailure: { status: refusal.status, code: refusal.code, attempts, since, retryAt: now + writeRetryDelayMs(attempts) } };
+  return { ...requirement, writeFailure: nextFailure(requirement.writeFailure, refusal, now) };
+}
+
+/** One more failure in a row after `previous` (a Task write's, a message's to a specialist). */
+export function nextFailure(previous: WriteFailure | undefined, refusal: FhirRefusal, now: number): WriteFailure {
+  const attempts = (previous?.attempts ?? 0) + 1;
+  return { status: refusal.status, code: refusal.code, attempts, since: previous?.since ?? now, retryAt: now + writeRetryDelayMs(attempts) };
 }
 
 /** The requirement once its Task was written. */

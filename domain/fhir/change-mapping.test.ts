@@ -9,6 +9,9 @@ import {
   TASK_IDENTIFIER_SYSTEM,
   TASK_STATUS_CODES,
   TASK_STATUS_SYSTEM,
+  SPECIALIST_TASK_IDENTIFIER_SYSTEM,
+  SPECIALIST_TASK_STATUS_SYSTEM,
+  TRAVEL_TIME_EXTENSION,
   WORKER_SOURCE,
 } from '../vocabulary.ts';
 import { episodeDefaultsSchema } from '../episode/episode-defaults.ts';
@@ -108,7 +111,7 @@ describe('mapFhirChange', () => {
     [
       'finished home visit: face-to-face on its local day (absolute episode reference)',
       contact({}),
-      { action: 'deliver', route: toEpisode, events: [{ type: 'contact-recorded', eventId: eventId('Encounter', 'c1'), encounterId: 'c1', kind: 'face-to-face', date: '2026-03-01' }] },
+      { action: 'deliver', route: toEpisode, events: [{ type: 'contact-recorded', eventId: eventId('Encounter', 'c1'), encounterId: 'c1', kind: 'face-to-face', date: '2026-03-01', start: '2026-03-02T02:30:00.000Z', minutes: 60, travelMinutes: 0 }] },
     ],
     [
       'finished virtual collateral contact, no episode: found by the patient',
@@ -116,7 +119,41 @@ describe('mapFhirChange', () => {
       {
         action: 'deliver',
         route: { by: 'patient', patient: 'Patient/p1' },
-        events: [{ type: 'contact-recorded', eventId: eventId('Encounter', 'c1'), encounterId: 'c1', kind: 'collateral', date: '2026-03-01' }],
+        events: [{ type: 'contact-recorded', eventId: eventId('Encounter', 'c1'), encounterId: 'c1', kind: 'collateral', date: '2026-03-01', start: '2026-03-02T02:30:00.000Z', minutes: 60, travelMinutes: 0 }],
+      },
+    ],
+    [
+      'contact time: Encounter.length over the period, travel time, the Practitioner participant',
+      contact({
+        length: { value: 1.5, system: 'http://unitsofmeasure.org', code: 'h' },
+        extension: [{ url: TRAVEL_TIME_EXTENSION, valueDuration: { value: 25, system: 'http://unitsofmeasure.org', code: 'min' } }],
+        participant: [{ individual: { reference: 'RelatedPerson/r1' } }, { individual: { reference: 'Practitioner/s2' } }],
+      }),
+      {
+        action: 'deliver',
+        route: toEpisode,
+        events: [
+          {
+            type: 'contact-recorded',
+            eventId: eventId('Encounter', 'c1'),
+            encounterId: 'c1',
+            kind: 'face-to-face',
+            date: '2026-03-01',
+            start: '2026-03-02T02:30:00.000Z',
+            minutes: 90,
+            travelMinutes: 25,
+            practitioner: 'Practitioner/s2',
+          },
+        ],
+      },
+    ],
+    [
+      'contact dated by day only: no start and no minutes',
+      contact({ period: { start: '2026-03-01', end: '2026-03-01' } }),
+      {
+        action: 'deliver',
+        route: toEpisode,
+        events: [{ type: 'contact-recorded', eventId: eventId('Encounter', 'c1'), encounterId: 'c1', kind: 'face-to-face', date: '2026-03-01', travelMinutes: 0 }],
       },
     ],
     ['virtual contact without a kind', contact({ class: { system: V3_ACT_CODE, code: 'VR' } }), { action: 'skip', reason: 'Encounter/c1 is not a contact kind we know' }],
@@ -219,6 +256,47 @@ describe('the worker\'s own Task writes come back as notifications', () => {
   });
 });
 
+describe("a specialist's Task goes to the specialist's workflow", () => {
+  const specialistTask = (overrides: object) =>
+    task({
+      identifier: [{ system: SPECIALIST_TASK_IDENTIFIER_SYSTEM, value: 's1/CASELOAD/1' }],
+      businessStatus: { coding: [{ system: SPECIALIST_TASK_STATUS_SYSTEM, code: 'over-cap' }] },
+      owner: { reference: 'Practitioner/sup' },
+      ...overrides,
+    });
+  test('completed by the supervisor in the EHR: task-changed for specialist-s1', () => {
+    expect(mapFhirChange(specialistTask({ status: 'completed', executionPeriod: { end: '2026-03-02T16:00:00Z' } }) as never, defaults)).toEqual({
+      action: 'tell-specialist',
+      specialist: 'Practitioner/s1',
+      event: {
+        type: 'task-changed',
+        eventId: eventId('Task', 't1'),
+        taskId: 't1',
+        status: 'completed',
+        owner: 'Practitioner/sup',
+        at: '2026-03-02T16:00:00.000Z',
+        sourceUpdatedAt: '2026-03-02T15:00:00.000Z',
+      },
+    });
+  });
+  test("the worker's own writes are skipped; the EHR's completion carrying our meta.source is not", () => {
+    const ours = { ...meta, source: WORKER_SOURCE };
+    expect(mapFhirChange(specialistTask({ meta: ours }) as never, defaults)).toEqual({ action: 'skip', reason: 'Task/t1 written by the worker' });
+    const closed = { status: 'completed', businessStatus: { coding: [{ system: SPECIALIST_TASK_STATUS_SYSTEM, code: 'back-within' }] } };
+    expect(mapFhirChange(specialistTask({ meta: { ...ours, source: `${WORKER_SOURCE}#req1` }, ...closed }) as never, defaults)).toMatchObject({ action: 'skip' });
+    expect(mapFhirChange(specialistTask({ meta: ours, status: 'completed' }) as never, defaults)).toMatchObject({ action: 'tell-specialist' });
+    const approved = { status: 'completed', businessStatus: { coding: [{ system: SPECIALIST_TASK_STATUS_SYSTEM, code: 'approved' }] } };
+    expect(mapFhirChange(specialistTask({ meta: ours, ...approved }) as never, defaults)).toMatchObject({ action: 'tell-specialist' });
+  });
+  test('a malformed identifier or a status we do not act on is skipped', () => {
+    expect(mapFhirChange(specialistTask({ identifier: [{ system: SPECIALIST_TASK_IDENTIFIER_SYSTEM, value: 'not an id/CASELOAD/1' }] }) as never, defaults)).toEqual({
+      action: 'skip',
+      reason: 'Task/t1 has a malformed specialist Task identifier',
+    });
+    expect(mapFhirChange(specialistTask({ status: 'draft' }) as never, defaults)).toEqual({ action: 'skip', reason: 'Task/t1 status draft' });
+  });
+});
+
 describe('episodeInputOf', () => {
   test('patient, careManager, managingOrganization over the default agency, admission, configured supervisor', () => {
     const result = episodeInputOf({ ...episode, managingOrganization: { reference: 'Organization/org2' } } as never, defaults, 'CarePlan/cp1');
@@ -241,6 +319,12 @@ describe('episodeInputOf', () => {
       ok: false,
       reason: 'EpisodeOfCare/e1 cannot start an episode: missing or invalid agency, admissionDate',
     });
+  });
+  test('EpisodeOfCare.type codes are the level of care; none without a type', () => {
+    const typed = { ...episode, type: [{ coding: [{ system: 'http://example.org/loc', code: 'rehab' }] }, { coding: [{ code: 'rehab' }, { code: 'adult' }] }] };
+    expect(episodeInputOf(typed as never, defaults)).toMatchObject({ ok: true, input: { levelOfCare: ['rehab', 'adult'] } });
+    const untyped = episodeInputOf(episode as never, defaults);
+    expect(untyped.ok && 'levelOfCare' in untyped.input).toBe(false);
   });
   test.each([
     { case: 'finished before the backfill date', period: { start: '2026-01-15', end: '2026-02-27' }, status: 'finished', starts: false },

@@ -12,8 +12,12 @@ import { contactKindOf, isHospitalStay } from './contact-codes.ts';
 import { episodeInputSchema, type EpisodeInput } from '../episode/input.ts';
 import type { EpisodeEventInput } from '../episode/events.ts';
 import { episodeIdOfTaskIdentifier, taskStatusOf } from './requirement-task.ts';
+import type { SpecialistEvent } from '../specialist/events.ts';
+import { FHIR_ID_PATTERN } from './ids.ts';
 import {
   QUESTIONNAIRE_FOR_REQUIREMENT,
+  SPECIALIST_TASK_IDENTIFIER_SYSTEM,
+  SPECIALIST_TASK_STATUS_SYSTEM,
   TASK_IDENTIFIER_SYSTEM,
   TASK_STATUS_CODES,
   TASK_STATUS_SYSTEM,
@@ -26,6 +30,7 @@ import { agencyLocalDate, isoInstant } from './fhir-dates.ts';
 import { fhirEventId, relativeReference, versionKeyOf } from './references.ts';
 import { completedInstant } from './completion-time.ts';
 import { type EpisodeRoute, episodeRouteOfEncounter } from './episode-lookup.ts';
+import { contactMinutesOf, practitionerOf, travelMinutesOf } from './contact-time.ts';
 
 /** The resource types whose changes mean something to an episode. */
 export const WATCHED_TYPES = ['EpisodeOfCare', 'Encounter', 'QuestionnaireResponse', 'Task'] as const;
@@ -33,6 +38,8 @@ export type WatchedType = (typeof WATCHED_TYPES)[number];
 
 export type FhirChangeMapping =
   | { action: 'deliver'; route: EpisodeRoute; events: EpisodeEventInput[] }
+  /** A change of a specialist's own Task (CASELOAD, CONTACT-HOURS), for `specialist-<id>`. */
+  | { action: 'tell-specialist'; specialist: string; event: Extract<SpecialistEvent, { type: 'task-changed' }> }
   | { action: 'skip'; reason: string };
 
 const skip = (reason: string): FhirChangeMapping => ({ action: 'skip', reason });
@@ -45,6 +52,7 @@ export function mapFhirChange(resource: Resource, defaults: EpisodeDefaults): Fh
   const mapping = mapByType(resource, defaults);
   const sourceUpdatedAt = isoInstant(resource.meta?.lastUpdated);
   if (mapping.action === 'skip' || !sourceUpdatedAt) return mapping;
+  if (mapping.action === 'tell-specialist') return { ...mapping, event: { ...mapping.event, sourceUpdatedAt } };
   return { ...mapping, events: mapping.events.map((event) => ({ ...event, sourceUpdatedAt })) };
 }
 
@@ -117,7 +125,20 @@ function mapEncounter(encounter: Encounter, version: string, timeZone: string): 
   if (!kind) return skip(`${what} is not a contact kind we know`);
   const date = start ?? end;
   if (!date) return skip(`${what} finished contact without period`);
-  return { action: 'deliver', route, events: [{ type: 'contact-recorded', eventId, encounterId, kind, date }] };
+  return { action: 'deliver', route, events: [{ type: 'contact-recorded', eventId, encounterId, kind, date, ...contactTimeOf(encounter) }] };
+}
+
+/** What CONTACT-HOURS needs of a contact, each field only when the Encounter says it. */
+function contactTimeOf(encounter: Encounter): Partial<Extract<EpisodeEventInput, { type: 'contact-recorded' }>> {
+  const start = isoInstant(encounter.period?.start);
+  const minutes = contactMinutesOf(encounter);
+  const practitioner = practitionerOf(encounter);
+  return {
+    ...(start ? { start } : {}),
+    ...(minutes !== undefined ? { minutes } : {}),
+    travelMinutes: travelMinutesOf(encounter),
+    ...(practitioner ? { practitioner } : {}),
+  };
 }
 
 /** Our Questionnaire URLs (a `|version` suffix is allowed) to the first requirement each meets. */
@@ -170,13 +191,15 @@ export function isWorkerWrite(task: Task): boolean {
  */
 function mapTask(task: Task, version: string): FhirChangeMapping {
   const what = `Task/${task.id}`;
+  const specialistTask = task.identifier?.find((identifier) => identifier.system === SPECIALIST_TASK_IDENTIFIER_SYSTEM)?.value;
+  if (specialistTask !== undefined) return mapSpecialistTask(task, specialistTask, version);
   const ours = task.identifier?.find((identifier) => identifier.system === TASK_IDENTIFIER_SYSTEM)?.value;
   if (!ours) return skip(`${what} is not a requirement Task`);
   const episodeId = episodeIdOfTaskIdentifier(ours);
   if (!episodeId) return skip(`${what} has a malformed requirement identifier`);
   if (isWorkerWrite(task)) return skip(`${what} written by the worker`);
-  const status = task.status;
-  if (status !== 'ready' && status !== 'in-progress' && status !== 'completed' && status !== 'cancelled') return skip(`${what} status ${status}`);
+  const status = changedStatusOf(task);
+  if (!status) return skip(`${what} status ${task.status}`);
   const businessStatus = task.businessStatus?.coding?.[0]?.code;
   if ((status === 'completed' || status === 'cancelled') && businessStatus && WORKER_FINAL_STATUSES.has(businessStatus)) {
     return skip(`${what} ${status} by the worker (${businessStatus})`);
@@ -191,10 +214,56 @@ function mapTask(task: Task, version: string): FhirChangeMapping {
   };
 }
 
+function changedStatusOf(task: Task): 'ready' | 'in-progress' | 'completed' | 'cancelled' | undefined {
+  const status = task.status;
+  return status === 'ready' || status === 'in-progress' || status === 'completed' || status === 'cancelled' ? status : undefined;
+}
+
+/** Business statuses of a specialist's Task that say it is open; `back-within` goes with a final status. */
+const SPECIALIST_OPEN_STATUSES: ReadonlySet<string> = new Set(['over-cap', 'below-target']);
+
+/**
+ * A version of a specialist's Task the worker wrote: our `meta.source` and a business status the
+ * worker writes on a status that goes with it (open ones on an open Task, `back-within` on a final
+ * one), so that an EHR completing our Task and carrying our `meta.source` over still counts.
+ * `approved` is the supervisor's in the EHR: always their change.
+ */
+export function isSpecialistWorkerWrite(task: Task): boolean {
+  const source = task.meta?.source;
+  if (source !== WORKER_SOURCE && !source?.startsWith(`${WORKER_SOURCE}#`)) return false;
+  const businessStatus = task.businessStatus?.coding?.find((coding) => coding.system === SPECIALIST_TASK_STATUS_SYSTEM)?.code ?? '';
+  const final = task.status === 'completed' || task.status === 'cancelled';
+  return SPECIALIST_OPEN_STATUSES.has(businessStatus) ? !final : businessStatus === 'back-within' && final;
+}
+
+/** A specialist's Task (identifier `<Practitioner id>/<code>/<n>`) changed in the EHR: for its specialist's workflow. */
+function mapSpecialistTask(task: Task, identifier: string, version: string): FhirChangeMapping {
+  const what = `Task/${task.id}`;
+  const practitionerId = identifier.split('/')[0] ?? '';
+  if (!FHIR_ID_PATTERN.test(practitionerId)) return skip(`${what} has a malformed specialist Task identifier`);
+  if (isSpecialistWorkerWrite(task)) return skip(`${what} written by the worker`);
+  const status = changedStatusOf(task);
+  if (!status) return skip(`${what} status ${task.status}`);
+  const at = completedInstant(task);
+  if (!at) return skip(`${what} without a time of change`);
+  const owner = relativeReference(task.owner, 'Practitioner') ?? relativeReference(task.owner, 'PractitionerRole');
+  return {
+    action: 'tell-specialist',
+    specialist: `Practitioner/${practitionerId}`,
+    event: { type: 'task-changed', eventId: fhirEventId(task, version), taskId: task.id as string, status, ...(owner ? { owner } : {}), at },
+  };
+}
+
 /** Its `period.end`, as the agency's day, is before `date` (whatever its status says). */
 export function endedBefore(episode: EpisodeOfCare, date: string, timeZone: string): boolean {
   const end = agencyLocalDate(episode.period?.end, timeZone);
   return end !== undefined && end < date;
+}
+
+/** `EpisodeOfCare.type` codes (any system), for the caseload's level-of-care restriction; nothing when it has none. */
+function levelOfCareOf(episode: EpisodeOfCare): { levelOfCare?: string[] } {
+  const codes = (episode.type ?? []).flatMap((type) => type.coding ?? []).flatMap((coding) => (coding.code ? [coding.code] : []));
+  return codes.length > 0 ? { levelOfCare: [...new Set(codes)] } : {};
 }
 
 export type EpisodeInputResult = { ok: true; input: EpisodeInput } | { ok: false; reason: string };
@@ -217,6 +286,7 @@ export function episodeInputOf(episode: EpisodeOfCare, defaults: EpisodeDefaults
     supervisor: defaults.supervisor,
     agency: relativeReference(episode.managingOrganization, 'Organization') ?? defaults.agency,
     admissionDate: agencyLocalDate(episode.period?.start, defaults.policy.timeZone),
+    ...levelOfCareOf(episode),
     policy: defaults.policy,
   };
   const result = episodeInputSchema.safeParse(input);

@@ -203,7 +203,31 @@ export async function terminateWhenIdle(handle: WorkflowHandle<typeof clientEpis
   await handle.terminate('test done');
 }
 
+/** Reads until `holds` is true of what `read` gives (300 polls, 200 ms apart), and returns it. */
+export async function until<T>(what: string, read: () => Promise<T>, holds: (value: T) => boolean): Promise<T> {
+  for (let polls = 0; ; polls++) {
+    const value = await read();
+    if (holds(value)) return value;
+    if (polls >= 300) throw new Error(`${what}: not so after 300 polls (${JSON.stringify(value)})`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 const payloads = new DefaultPayloadConverter();
+
+/** The signals a workflow received so far, by name, with their first argument decoded. */
+export async function signalsOf(env: TestWorkflowEnvironment, workflowId: string): Promise<{ name: string; arg: unknown }[]> {
+  try {
+    const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+    return (history.events ?? []).flatMap((event) => {
+      const signal = event.workflowExecutionSignaledEventAttributes;
+      return signal ? [{ name: signal.signalName ?? '', arg: decoded(signal.input?.payloads?.[0]) }] : [];
+    });
+  } catch (error) {
+    if ((error as Error).name === 'WorkflowNotFoundError' || /not found/i.test((error as Error).message)) return [];
+    throw error;
+  }
+}
 const decoded = (payload: Payload | null | undefined): unknown => (payload ? payloads.fromPayload(payload) : undefined);
 
 /** The summary the Web UI shows for a timer, an activity or a local activity's marker. */

@@ -93,7 +93,7 @@ test('a busy month: one marker per Task write, timers kept while the wake-up sta
   const writes = events.map(localActivityOf).filter((local) => local?.activityType === 'writeRequirementTask');
   expect(writes.length).toBe(taskWrites(events));
   expect(writes.length).toBeGreaterThanOrEqual(1 + 2 * weeks.length);
-  for (const marker of events.filter((event) => localActivityOf(event))) expect(summaryOf(marker)).toMatch(/^(Task \S+ \S+|evidence for \d+ requirement\(s\))$/);
+  for (const marker of events.filter((event) => localActivityOf(event))) expect(summaryOf(marker)).toMatch(/^(Task \S+ \S+|evidence for \d+ requirement\(s\)|episode-assigned to \S+)$/);
   // A contact brings the wake-up forward (its note is due in two days): one timer started; the note
   // written puts it back on the timer still running, cancelling only the note's.
   const started = ofType(events, 'EVENT_TYPE_TIMER_STARTED');

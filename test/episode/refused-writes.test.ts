@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { getState } from '../../workflows/episode/messages.ts';
-import { episodeInput, faceToFace, localNoon, recordFixture, send, skipTo, summaryOf, startEpisode, startStack, type Stack, taskRows, terminateWhenIdle } from './harness.ts';
+import { episodeInput, faceToFace, localNoon, recordFixture, send, skipTo, summaryOf, startEpisode, startStack, type Stack, taskRows, terminateWhenIdle, until } from './harness.ts';
 
 const MINUTE = 60_000;
 /** While set, the FHIR server answers writes of this Task identifier with 400. */
@@ -36,15 +36,6 @@ beforeAll(async () => {
   await skipTo(stack.env, localNoon('2036-01-06'));
 }, 300_000);
 afterAll(async () => stack?.stop());
-
-async function until<T>(what: string, read: () => Promise<T>, holds: (value: T) => boolean): Promise<T> {
-  for (let polls = 0; ; polls++) {
-    const value = await read();
-    if (holds(value)) return value;
-    if (polls >= 300) throw new Error(`${what}: not so after 300 polls (${JSON.stringify(value)})`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 test('a refused Task write leaves the episode running, its other Tasks written, and is retried on a growing backoff until written', { timeout: 300_000 }, async () => {
   const admitted = '2036-01-06';

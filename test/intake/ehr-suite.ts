@@ -332,7 +332,14 @@ export function defineEhrSuite(server: EhrServer): void {
 
         const lines: string[] = [];
         const config = parseConfig({ TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: TASK_QUEUE, FHIR_BASE_URL: fhirServer.baseUrl, CODEC_LOCAL_KEY_FILE: join(dataDir, 'codec-keys') });
-        const shown = await runOperatorCli(['show', ehr.episode.id as string], { out: (line) => lines.push(line), config: () => config, episodeDefaults: () => defaults, pollingSource: () => 'ehr' });
+        const shown = await runOperatorCli(['show', ehr.episode.id as string], {
+          out: (line) => lines.push(line),
+          err: (line) => lines.push(line),
+          config: () => config,
+          episodeDefaults: () => defaults,
+          pollingSource: () => 'ehr',
+          agencyPolicy: () => defaults.policy,
+        });
         expect(shown).toBe(0);
         const line = lines.find((each) => each.includes(refused!.key));
         console.log(`care-episodes show: ${line}`);

@@ -1,7 +1,7 @@
-/** The operator CLI against the dev server and a worker: list, show, admit/release by hand, discharge, redeliver; exit codes. */
+/** The operator CLI against the dev server and a worker: list, show, admit/release by hand, discharge, redeliver, assign, caseload; exit codes. */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EpisodeOfCare } from '@medplum/fhirtypes';
@@ -9,7 +9,7 @@ import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startFhirServer, type RunningFhirServer } from '../../fhir-server/server.ts';
-import { parseEpisodeDefaults, parseIntakeSource } from '../../intake/intake-config.ts';
+import { parseAgencyPolicyFile, parseEpisodeDefaults, parseIntakeSource } from '../../intake/intake-config.ts';
 import { ensurePolling } from '../../intake/polling.ts';
 import { exitCodeOf, runOperatorCli } from '../../intake/operator-cli.ts';
 import { startTemporalDevServer, type RunningDevServer } from '../../local-stack/dev-server.ts';
@@ -19,6 +19,8 @@ import { createFhirClient } from '../../platform/fhir-client.ts';
 import { createCareWorker } from '../../worker/worker.ts';
 import { episodeWorkflowId } from '../../domain/episode/input.ts';
 import { getPollingState } from '../../workflows/polling/fhir-polling.ts';
+import { getState } from '../../workflows/episode/messages.ts';
+import { episodeStartOptions } from '../../workflows/episode/start-options.ts';
 import { localDateOf } from '../../domain/rules/index.ts';
 import { writeAsEhr } from './fhir-sender.ts';
 
@@ -62,20 +64,25 @@ afterAll(async () => {
   await temporal?.stop();
 });
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string }> {
+/** `out` is stdout; what the CLI writes to stderr comes as `err` only when there is some. */
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err?: string }> {
   const lines: string[] = [];
+  const errors: string[] = [];
+  const withErrors = (result: { code: number; out: string }) => (errors.length ? { ...result, err: errors.join('\n') } : result);
   try {
     const io = {
       out: (line: string) => lines.push(line),
+      err: (line: string) => errors.push(line),
       config: () => parseConfig(env),
       episodeDefaults: (base: Config) => parseEpisodeDefaults(env, base),
       pollingSource: () => parseIntakeSource(env),
+      agencyPolicy: (base: Config) => parseAgencyPolicyFile(base),
     };
     const code = await runOperatorCli(argv, io);
-    return { code, out: lines.join('\n') };
+    return withErrors({ code, out: lines.join('\n') });
   } catch (error) {
     const { code, message } = exitCodeOf(error);
-    return { code, out: [...lines, message].join('\n') };
+    return withErrors({ code, out: [...lines, message].join('\n') });
   }
 }
 
@@ -207,6 +214,63 @@ test('backfill reads the changes since a day again, and starts no episode that e
     });
   } finally {
     delete env.INTAKE_SOURCE;
+    await client.connection.close();
+  }
+});
+
+test('caseload of a specialist no episode has told anything: 0 of the policy cap, as JSON and as a table', async () => {
+  expect(await cli('caseload', 'cli-nobody', '--json')).toEqual({
+    code: 0,
+    out: '{"specialist":"Practitioner/cli-nobody","caseload":0,"cap":30,"episodes":[],"weeks":[],"averageHours":0,"averageTargetHours":0}',
+  });
+  const table = await cli('caseload', 'Practitioner/cli-nobody');
+  expect(table.code).toBe(0);
+  expect(table.out.split('\n')[0]).toBe('Practitioner/cli-nobody: caseload 0 of cap 30');
+  expect((await cli('caseload', 'cli-nobody', '--weeks', '0')).code).toBe(2);
+  expect((await cli('caseload')).code).toBe(2);
+  expect((await cli('assign', 'e1')).code).toBe(2);
+  expect((await cli('assign', 'e1', '--specialist', 's1', '--override-by', 'Organization/o1')).code).toBe(2);
+  expect(await cli('assign', 'no-such-episode', '--specialist', 's1')).toEqual({ code: 1, out: 'no such episode: episode-no-such-episode' });
+});
+
+// Needs the specialist's workflow (helper S's `specialistWorkload`): skipped until the worker registers it.
+const runsSpecialistWorkflow = readFileSync(new URL('../../workflows/index.ts', import.meta.url), 'utf8').includes('specialistWorkload');
+test.skipIf(!runsSpecialistWorkflow)('assign refuses the 31st episode without an override, and records an accepted one in FHIR', { timeout: 300_000 }, async () => {
+  const client = new Client({
+    connection: await Connection.connect({ address: temporal.address }),
+    namespace: temporal.namespace,
+    dataConverter: createDataConverter(resolveCodecKeys(parseConfig(env))),
+  });
+  try {
+    const admission = localDateOf(Date.now() - 86_400_000, 'America/Chicago');
+    const ids: string[] = [];
+    for (let n = 1; n <= 32; n++) {
+      const episode = await writeAsEhr<EpisodeOfCare>(fhirServer.baseUrl, {
+        resourceType: 'EpisodeOfCare',
+        status: 'active',
+        patient: { reference: `Patient/cli-cap-${n}` },
+        careManager: { reference: 'Practitioner/cli-before' },
+        period: { start: admission },
+      });
+      ids.push(episode.id as string);
+      const input = { patient: `Patient/cli-cap-${n}`, episodeOfCare: `EpisodeOfCare/${episode.id}`, specialist: 'Practitioner/cli-before', supervisor: 'Practitioner/cli-sup', agency: 'Organization/cli-agency', admissionDate: admission };
+      await client.workflow.start('clientEpisode', episodeStartOptions(input, TASK_QUEUE));
+    }
+    for (const id of ids.slice(0, 30)) expect((await cli('assign', id, '--specialist', 'cli-cap')).code).toBe(0);
+    const refused = await cli('assign', ids[30]!, '--specialist', 'cli-cap');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/^refused: caseload 30 of cap 30/);
+    const approved = await cli('assign', ids[30]!, '--specialist', 'cli-cap', '--override-by', 'Practitioner/cli-sup');
+    expect(approved.code).toBe(0);
+    expect(approved.out).toContain('caseload 31 of cap 30, approved by Practitioner/cli-sup');
+    const recorded = await createFhirClient({ baseUrl: fhirServer.baseUrl, auth: { kind: 'none' } }).readResource('EpisodeOfCare', ids[30]!);
+    expect(recorded.careManager?.reference).toBe('Practitioner/cli-cap');
+    const state = await client.workflow.getHandle(episodeWorkflowId(`EpisodeOfCare/${ids[30]}`)).query(getState);
+    expect(state.config.specialist).toBe('Practitioner/cli-cap');
+    const caseload = JSON.parse((await cli('caseload', 'cli-cap', '--json')).out) as { caseload: number; cap: number; episodes: string[] };
+    expect(caseload).toMatchObject({ caseload: 31, cap: 30 });
+    expect(caseload.episodes).toHaveLength(31);
+  } finally {
     await client.connection.close();
   }
 });

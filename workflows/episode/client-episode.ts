@@ -37,6 +37,7 @@ import { wakeUpTimers } from './wake-up-timer.ts';
 import { answerLabel, failedWrites, writeRetryDelayMs } from '../../domain/episode/write-failure.ts';
 import { nextTaskToWrite, taskChangedInEhr, taskWriteOf, withTaskRefused, withTaskWritten } from '../../domain/episode/task-sync.ts';
 import { refusalOfFailedCall } from './failed-call.ts';
+import { nextSpecialistMessage, specialistInputOf, startTellingSpecialist, withSpecialistTold, withSpecialistUntold } from '../../domain/episode/specialist-outbox.ts';
 
 // The activities by their registered types (`writeRequirementTask`, `findEvidence`); inside the
 // workflow a Task is written (`writeTask`, `syncTasks`) and evidence found (`findEvidence`, `findStartEvidence`).
@@ -93,6 +94,8 @@ const patches = Object.defineProperties(
 export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState): Promise<EpisodeResult> {
   let state = carried ?? initialState(parseInput(input));
   let dirty = false;
+  // Before the handlers: a contact in the signal that started the episode is told too.
+  if (patches.tellsSpecialist) state = startTellingSpecialist(state, Date.now());
 
   const apply = (event: EpisodeEvent): EventReceipt => {
     if (isDuplicate(state, event)) return { eventId: event.eventId, outcome: 'duplicate' };
@@ -131,8 +134,9 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
     dirty = false;
     state = advance(state, Date.now(), patches);
     await syncTasks();
+    if (patches.tellsSpecialist) await tellSpecialists();
     publishView();
-    if (state.status === 'closed' && failedWrites(state).length === 0) break;
+    if (state.status === 'closed' && failedWrites(state).length === 0 && !state.specialistOutbox?.length) break;
     if (shouldContinueAsNew()) {
       await condition(allHandlersFinished);
       await syncTasks();
@@ -174,6 +178,30 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
       state = withTaskWritten(state, requirement, current, written.taskId);
       const changed = taskChangedInEhr(written);
       if (changed) apply(changed);
+    }
+  }
+
+  /**
+   * Delivers the specialist outbox in order, each a local activity first (a signal takes
+   * milliseconds); one that fails stays for its retry and the episode goes on. An episode that ran
+   * before the patch tells its assignment first.
+   */
+  async function tellSpecialists(): Promise<void> {
+    state = startTellingSpecialist(state, Date.now());
+    for (let message = nextSpecialistMessage(state, Date.now()); message; message = nextSpecialistMessage(state, Date.now())) {
+      if (shouldContinueAsNew()) return;
+      const telling = { input: specialistInputOf(state, message.specialist), event: message.event };
+      const what = `${message.event.type} to ${message.specialist}`;
+      try {
+        await locallyFirst(
+          () => localActivities.tellSpecialist.executeWithOptions({ summary: what }, [telling]),
+          () => briefActivities.tellSpecialist.executeWithOptions({ summary: what }, [telling]),
+          what,
+        );
+        state = withSpecialistTold(state, message);
+      } catch (error) {
+        state = withSpecialistUntold(state, message, refusalOfFailedCall(error) ?? { status: 0, code: 'failed' }, Date.now());
+      }
     }
   }
 
