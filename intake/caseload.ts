@@ -11,7 +11,8 @@ import { type CaseloadSummary, getCaseload } from '../workflows/specialist/messa
 export async function caseloadOf(temporal: Client, practitionerId: string, policy: AgencyPolicy, weeks?: number): Promise<CaseloadSummary> {
   const specialist = `Practitioner/${practitionerId}`;
   try {
-    return await temporal.workflow.getHandle(specialistWorkflowId(specialist)).query(getCaseload, weeks === undefined ? {} : { weeks });
+    const handle = temporal.workflow.getHandle(specialistWorkflowId(specialist));
+    return await (weeks === undefined ? handle.query(getCaseload) : handle.query(getCaseload, { weeks }));
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
     const cap = policy.caseload.cap;

@@ -5,7 +5,7 @@
  * not yet written, the newest event ids. A contact of a week that is gone comes too late: its
  * report is final (`horizonWeek`).
  */
-import { completeWeeks } from './contact-hours.ts';
+import { reportedWeeks } from './contact-hours.ts';
 import { isOpenTask, type SpecialistState } from './state.ts';
 
 /** Complete weeks kept at least (a quarter), for the CLI's `--weeks` and the Web UI, beyond a shorter rolling window. */
@@ -13,7 +13,7 @@ export const WEEKS_KEPT = 13;
 
 export function carryOver(state: SpecialistState): SpecialistState {
   const kept = Math.max(WEEKS_KEPT, state.config.policy.contactHours.rollingWeeks);
-  const window = new Set(completeWeeks(state).slice(-kept).map((week) => week.week));
+  const window = new Set(reportedWeeks(state).slice(-kept).map((week) => week.week));
   const weeks = Object.fromEntries(Object.entries(state.weeks).filter(([key, week]) => window.has(key) || !week.complete || week.report?.synced === false));
   const horizonWeek = Object.keys(weeks).sort()[0] ?? state.horizonWeek;
   return {

@@ -34,11 +34,19 @@ export function figuresOf(state: SpecialistState, week: WeekRecord): WeekFigures
   };
 }
 
-/** Complete weeks the average may count (from the first whole week), oldest first. */
-export function completeWeeks(state: SpecialistState): WeekRecord[] {
+/** Every week that ended, with its report, oldest first: those before the first whole week too (contacts reported late). */
+export function reportedWeeks(state: SpecialistState): WeekRecord[] {
   return Object.values(state.weeks)
-    .filter((week) => week.complete && week.week >= state.firstFullWeek)
+    .filter((week) => week.complete)
     .sort((a, b) => a.start.localeCompare(b.start));
+}
+
+/**
+ * Complete weeks the average may count, oldest first: from the first whole week the workflow saw,
+ * since contacts of the weeks before it ran reach it only when reported late.
+ */
+export function completeWeeks(state: SpecialistState): WeekRecord[] {
+  return reportedWeeks(state).filter((week) => week.week >= state.firstFullWeek);
 }
 
 export interface RollingAverage {

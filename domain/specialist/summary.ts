@@ -1,6 +1,6 @@
 /** The CLI's `caseload --json` and the intake's `/caseload` answer, from the state (hours to two decimals). */
 import { caseloadCount, countedEpisodes } from './caseload.ts';
-import { completeWeeks, figuresOf, rollingAverage } from './contact-hours.ts';
+import { figuresOf, reportedWeeks, rollingAverage } from './contact-hours.ts';
 import type { SpecialistState } from './state.ts';
 
 export interface WeekHours {
@@ -20,9 +20,9 @@ export interface CaseloadSummary {
   /** Whether one more assignment stays at or under the cap. */
   canAssignOne: boolean;
   episodes: string[];
-  /** The last `weeks` complete weeks (default: the policy's rolling window), oldest first; the current week is not one yet. */
+  /** The last `weeks` weeks that ended and have a report (default: the policy's rolling window), oldest first; the current week is not one yet. */
   weeks: WeekHours[];
-  /** Over the policy's rolling window of complete weeks, whatever `weeks` shows. */
+  /** Over the policy's rolling window of complete weeks since the workflow's first whole week, whatever `weeks` shows. */
   averageHours: number;
   averageTargetHours: number;
   /** The approval of a caseload past the cap in effect, if any. */
@@ -33,7 +33,7 @@ export interface CaseloadSummary {
 export function caseloadSummaryOf(state: SpecialistState, weeks = state.config.policy.contactHours.rollingWeeks): CaseloadSummary {
   const caseload = caseloadCount(state);
   const cap = state.config.policy.caseload.cap;
-  const listed = completeWeeks(state).slice(-Math.max(0, weeks)).map((week) => {
+  const listed = reportedWeeks(state).slice(-Math.max(0, weeks)).map((week) => {
     const { contacts: _contacts, ...figures } = figuresOf(state, week);
     return figures;
   });

@@ -8,10 +8,10 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Encounter, EpisodeOfCare, Organization, Patient, Practitioner, QuestionnaireResponse, Task } from '@medplum/fhirtypes';
+import type { Encounter, EpisodeOfCare, MeasureReport, Organization, Patient, Practitioner, QuestionnaireResponse, Resource, Task } from '@medplum/fhirtypes';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { addDays, format, parseISO } from 'date-fns';
+import { addDays, format, getISODay, getISOWeek, getISOWeekYear, parseISO } from 'date-fns';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { episodeDefaultsSchema } from '../../domain/episode/episode-defaults.ts';
 import { WATCHED_TYPES } from '../../domain/fhir/change-mapping.ts';
@@ -33,7 +33,22 @@ import { startTemporalDevServer, type RunningDevServer } from '../../local-stack
 import { createFhirClient } from '../../platform/fhir-client.ts';
 import { createCareWorker } from '../../worker/worker.ts';
 import { defaultAgencyPolicy, localDateOf, postHospitalContactDeadline } from '../../domain/rules/index.ts';
-import { REQUIREMENT_SYSTEM, REQUIREMENT_TASK_PROFILE, TASK_IDENTIFIER_SYSTEM, TASK_STATUS_SYSTEM, V3_ACT_CODE } from '../../domain/vocabulary.ts';
+import {
+  CONTACT_HOURS_MEASURE,
+  CONTACT_HOURS_REPORT_IDENTIFIER_SYSTEM,
+  CONTACT_KIND_SYSTEM,
+  REQUIREMENT_SYSTEM,
+  REQUIREMENT_TASK_PROFILE,
+  SPECIALIST_REQUIREMENT_SYSTEM,
+  SPECIALIST_TASK_IDENTIFIER_SYSTEM,
+  SPECIALIST_TASK_STATUS_SYSTEM,
+  TASK_IDENTIFIER_SYSTEM,
+  TASK_STATUS_SYSTEM,
+  TRAVEL_TIME_EXTENSION,
+  UCUM,
+  V3_ACT_CODE,
+} from '../../domain/vocabulary.ts';
+import { isBusinessDay } from '../../domain/calendar/business-days.ts';
 import { backportBundle, notifyAsBackport, notifyAsMedplum, writeAsEhr } from './fhir-sender.ts';
 
 
@@ -267,6 +282,99 @@ export function defineEhrSuite(server: EhrServer): void {
       expect(await tasksOf(`${ehr.episode.id}/CIP-INITIAL/1`)).toHaveLength(1);
       expect(await tasksOf(`${ehr.episode.id}/POST-HOSPITAL-CONTACT/${ehr.stay.id}`)).toHaveLength(1);
     });
+
+    test("a specialist's 31st active episode opens CASELOAD for the supervisor; contacts of known length make last week's MeasureReport and the CLI's hours", { timeout: 600_000 }, async () => {
+      const base = fhirServer.baseUrl;
+      const specialist = await writeAsEhr<Practitioner>(base, { resourceType: 'Practitioner', active: true });
+      const specialistRef = `Practitioner/${specialist.id}`;
+      const agency = await writeAsEhr<Organization>(base, { resourceType: 'Organization', active: true });
+      const episodes: EpisodeOfCare[] = [];
+      for (let n = 0; n < 31; n++) {
+        const patient = await writeAsEhr<Patient>(base, { resourceType: 'Patient', active: true });
+        episodes.push(
+          await writeAsEhr<EpisodeOfCare>(base, {
+            resourceType: 'EpisodeOfCare',
+            status: 'active',
+            patient: { reference: `Patient/${patient.id}` },
+            managingOrganization: { reference: `Organization/${agency.id}` },
+            careManager: { reference: specialistRef },
+            period: { start: plusDays(today(), -20) },
+          }),
+        );
+      }
+      for (const episode of episodes) expect((await notifyAsMedplum(intake.url, SECRET, episode)).status).toBe(200);
+      const episodeRefs = episodes.map((episode) => `EpisodeOfCare/${episode.id}`);
+
+      const caseloadTask = await waitFor('the CASELOAD Task', server.patienceMs * 6, async () => (await specialistTasksOf(`${specialist.id}/CASELOAD/1`))[0]);
+      expect(caseloadTask).toMatchObject({
+        status: 'ready',
+        owner: { reference: defaults.supervisor },
+        for: { reference: specialistRef },
+        description: `${specialistRef} carries 31 clients, cap 30: reassign or approve`,
+        businessStatus: { coding: [{ system: SPECIALIST_TASK_STATUS_SYSTEM, code: 'over-cap' }] },
+        code: { coding: [expect.objectContaining({ system: SPECIALIST_REQUIREMENT_SYSTEM, code: 'CASELOAD' })] },
+      });
+      expect(episodeRefs).toContain(caseloadTask.focus?.reference);
+
+      // Last week, Monday to Sunday in the agency's zone, reckoned here with date-fns alone.
+      const lastMonday = plusDays(today(), -((getISODay(parseISO(today())) - 1) + 7));
+      const lastWeek = `${getISOWeekYear(parseISO(lastMonday))}-W${String(getISOWeek(parseISO(lastMonday))).padStart(2, '0')}`;
+      const tuesday = plusDays(lastMonday, 1);
+      const at = (date: string, time: string) => `${date}T${time}:00-06:00`;
+      const contact = (episode: EpisodeOfCare, kind: string, start: string, end: string, extra: Partial<Encounter> = {}) =>
+        writeAsEhr<Encounter>(base, {
+          resourceType: 'Encounter',
+          status: 'finished',
+          class: { system: V3_ACT_CODE, code: 'HH' },
+          type: [{ coding: [{ system: CONTACT_KIND_SYSTEM, code: kind }] }],
+          subject: episode.patient,
+          episodeOfCare: [{ reference: `EpisodeOfCare/${episode.id}` }],
+          participant: [{ individual: { reference: specialistRef } }],
+          period: { start, end },
+          ...extra,
+        });
+      const ucum = (value: number, code: 'min' | 'h') => ({ value, unit: code, system: UCUM, code });
+      // 60 min with 30 min of travel, a 45-min collateral call by its period alone, 90 min of crisis work recorded as 1.5 h,
+      // and a treatment-team meeting that does not count: 60 + 30 + 45 + 90 = 225 minutes, 3.75 h, from 3 counted contacts.
+      const contacts = [
+        await contact(episodes[0]!, 'face-to-face', at(tuesday, '10:00'), at(tuesday, '11:30'), { length: ucum(60, 'min'), extension: [{ url: TRAVEL_TIME_EXTENSION, valueDuration: ucum(30, 'min') }] }),
+        await contact(episodes[1]!, 'collateral', at(tuesday, '13:00'), at(tuesday, '13:45')),
+        await contact(episodes[2]!, 'crisis', at(plusDays(tuesday, 1), '18:00'), at(plusDays(tuesday, 1), '20:00'), { length: ucum(1.5, 'h') }),
+        await contact(episodes[3]!, 'treatment-team', at(plusDays(tuesday, 2), '09:00'), at(plusDays(tuesday, 2), '10:00'), { length: ucum(60, 'min') }),
+      ];
+      for (const encounter of contacts) expect((await notifyAsMedplum(intake.url, SECRET, encounter)).status).toBe(200);
+      const businessDays = [0, 1, 2, 3, 4].filter((day) => isBusinessDay(plusDays(lastMonday, day), defaultAgencyPolicy)).length;
+      const targetHours = (25 * businessDays) / 5;
+
+      const report = await waitFor('the MeasureReport of last week with every contact', server.patienceMs * 4, async () => {
+        const found = (await searchBundle<MeasureReport>(`MeasureReport?identifier=${encodeURIComponent(`${CONTACT_HOURS_REPORT_IDENTIFIER_SYSTEM}|${specialist.id}/${lastWeek}`)}`))[0];
+        return found?.group?.[0]?.measureScore?.value === 3.75 ? found : undefined;
+      });
+      expect(report).toMatchObject({ status: 'complete', type: 'individual', measure: CONTACT_HOURS_MEASURE, subject: { reference: specialistRef } });
+      expect(report.group?.[0]?.population?.[0]?.count).toBe(3);
+      expect(report.group?.[1]?.measureScore?.value).toBe(targetHours);
+      expect(localDateOf(Date.parse(report.period!.start!), TIME_ZONE)).toBe(lastMonday);
+      expect(await searchBundle<MeasureReport>(`MeasureReport?subject=${specialistRef}`)).toHaveLength(1);
+
+      const lines: string[] = [];
+      const config = parseConfig({ TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: TASK_QUEUE, FHIR_BASE_URL: base, CODEC_LOCAL_KEY_FILE: join(dataDir, 'codec-keys') });
+      const cli = (args: string[]) =>
+        runOperatorCli(args, { out: (line) => lines.push(line), err: (line) => lines.push(line), config: () => config, episodeDefaults: () => defaults, pollingSource: () => 'ehr', agencyPolicy: () => defaults.policy });
+      expect(await cli(['caseload', specialist.id as string, '--json'])).toBe(0);
+      const summary = JSON.parse(lines.join('\n')) as { caseload: number; cap: number; episodes: string[]; weeks: { week: string; start: string; contactHours: number; targetHours: number }[] };
+      expect(summary).toMatchObject({ specialist: specialistRef, caseload: 31, cap: 30 });
+      expect([...summary.episodes].sort()).toEqual([...episodeRefs].sort());
+      expect(summary.weeks.find((week) => week.week === lastWeek)).toEqual({ week: lastWeek, start: lastMonday, contactHours: 3.75, targetHours });
+      console.log(`${server.name}: CASELOAD ${caseloadTask.description}; ${lastWeek}: ${report.group?.[0]?.measureScore?.value} h of ${targetHours} h target; CLI weeks ${JSON.stringify(summary.weeks)}`);
+    });
+
+    async function searchBundle<T extends Resource>(query: string): Promise<T[]> {
+      const response = await fetch(`${fhirServer.baseUrl}/${query}`, { headers: { accept: 'application/fhir+json', 'cache-control': 'no-cache' } });
+      expect(response.status, query).toBe(200);
+      return (((await response.json()) as { entry?: { resource: T }[] }).entry ?? []).map((entry) => entry.resource);
+    }
+
+    const specialistTasksOf = (key: string) => searchBundle<Task>(`Task?identifier=${encodeURIComponent(`${SPECIALIST_TASK_IDENTIFIER_SYSTEM}|${key}`)}`);
 
     test('with polling only (default 10 s interval) the episode and its Tasks appear within 30 s', { timeout: 120_000 }, async () => {
       const workflowId = await ensurePolling(client, TASK_QUEUE, { source: 'ehr', resourceTypes: [...WATCHED_TYPES], intervalMs: 10_000, episodeDefaults: defaults });
