@@ -142,6 +142,8 @@ export const CONTACT_HOURS_MEASURE = canonicalUrl('Measure', 'contact-hours');
 export const CONTACT_HOURS_REPORT_PROFILE = canonicalUrl('StructureDefinition', 'contact-hours-report');
 /** `MeasureReport.identifier.system`; the value is `<Practitioner id>/<ISO week>`, e.g. `s1/2026-W47`. */
 export const CONTACT_HOURS_REPORT_IDENTIFIER_SYSTEM = `${CANONICAL_BASE}/sid/contact-hours-report`;
+/** `Measure.group.population.code` (HL7's measure-population CodeSystem). */
+export const MEASURE_POPULATION_SYSTEM = 'http://terminology.hl7.org/CodeSystem/measure-population';
 /** `MeasureReport.group.code` of the contact-hours measure's two groups. */
 export const CONTACT_HOURS_GROUP_SYSTEM = canonicalUrl('CodeSystem', 'contact-hours-group');
 export const CONTACT_HOURS_GROUPS = ['contact-hours', 'target-hours'] as const;

@@ -184,3 +184,33 @@ describe('a contact with its time and travel time', () => {
     expect(validateFhirResource(broken).map((issue) => issue.details?.text)).toEqual([expect.stringContaining('cce-2')]);
   });
 });
+
+describe("a specialist's Tasks and weekly report", () => {
+  test('a ready CASELOAD Task must say why it is open (spt-1)', () => {
+    const broken = example<Task>('example-task-caseload');
+    broken.businessStatus = { coding: [{ system: SPECIALIST_TASK_STATUS_SYSTEM, code: 'approved' }] };
+    expect(validateFhirResource(broken).map((issue) => issue.details?.text)).toEqual([expect.stringContaining('spt-1')]);
+  });
+
+  test('an EHR may complete it as it stands', () => {
+    expect(validateFhirResource({ ...example<Task>('example-task-caseload'), status: 'completed' })).toEqual([]);
+  });
+
+  test('its key is <Practitioner id>/<code>/<n> (spt-2)', () => {
+    const broken = example<Task>('example-task-caseload');
+    broken.identifier![0]!.value = 'example-specialist/CASELOAD/first';
+    expect(validateFhirResource(broken).map((issue) => issue.details?.text)).toEqual([expect.stringContaining('spt-2')]);
+  });
+
+  test('it is for a Practitioner, not the client', () => {
+    expect(flagged({ ...example<Task>('example-task-caseload'), for: { reference: 'Patient/example-client' } })).toEqual(['Task.for']);
+  });
+
+  test('a weekly report is keyed <Practitioner id>/<ISO week> (chr-1) and has both groups', () => {
+    const report = example<Resource & { identifier: { value: string }[]; group: unknown[] }>('example-contact-hours-2026-W47');
+    expect(validateFhirResource({ ...report, identifier: [{ ...report.identifier[0]!, value: 'example-specialist/2026-11-16' }] } as Resource).map((issue) => issue.details?.text)).toEqual([
+      expect.stringContaining('chr-1'),
+    ]);
+    expect(flagged({ ...report, group: report.group.slice(0, 1) } as Resource)).toEqual(['MeasureReport.group']);
+  });
+});

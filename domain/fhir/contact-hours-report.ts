@@ -12,11 +12,10 @@ import {
   CONTACT_HOURS_REPORT_IDENTIFIER_SYSTEM,
   CONTACT_HOURS_REPORT_PROFILE,
   UCUM,
+  MEASURE_POPULATION_SYSTEM,
   WORKER_SOURCE,
 } from '../vocabulary.ts';
 import { idOf } from './ids.ts';
-
-const MEASURE_POPULATION_SYSTEM = 'http://terminology.hl7.org/CodeSystem/measure-population';
 
 export function contactHoursReportIdentifierValue(specialist: string, week: string): string {
   return `${idOf(specialist)}/${week}`;

@@ -5,6 +5,7 @@
 import type {
   Coding,
   Encounter,
+  MeasureReport,
   Questionnaire,
   QuestionnaireItem,
   QuestionnaireResponse,
@@ -15,6 +16,9 @@ import type {
 } from '@medplum/fhirtypes';
 import { CARE_PLAN_PROFILE, CONTACT_ENCOUNTER_PROFILE, EPISODE_OF_CARE_PROFILE, EVIDENCE_OUTPUT_TYPE, HOSPITAL_STAY_PROFILE, PERFORMER_TYPES, QUESTIONNAIRE_FOR_REQUIREMENT, QUESTIONNAIRE_INPUT_TYPE, REQUIREMENT_TASK_PROFILE, TASK_IDENTIFIER_SYSTEM, type RequirementCode, type TaskStatusCode, TRAVEL_TIME_EXTENSION, UCUM, V3_ACT_CODE, WORKER_SOURCE } from '../../domain/vocabulary.ts';
 import { contactKindCoding } from '../../domain/fhir/contact-codes.ts';
+import { buildContactHoursReport } from '../../domain/fhir/contact-hours-report.ts';
+import { buildSpecialistTask } from '../../domain/fhir/specialist-task.ts';
+import { defaultAgencyPolicy } from '../../domain/rules/index.ts';
 import * as q from './questionnaires.ts';
 import { requirementCodeSystem, taskStatusCodeSystem } from './terminology.ts';
 
@@ -340,6 +344,54 @@ const responses: QuestionnaireResponse[] = [
   }),
 ];
 
+/** A specialist's week, CASELOAD past the cap and CONTACT-HOURS under target, as the specialist workflow writes them. */
+const contactHoursReport: MeasureReport = {
+  id: 'example-contact-hours-2026-W47',
+  ...buildContactHoursReport({
+    specialist: specialist.reference,
+    agency: agency.reference,
+    timeZone: defaultAgencyPolicy.timeZone,
+    figures: { week: '2026-W47', start: '2026-11-16', contactHours: 18.5, targetHours: 25, contacts: 17 },
+    now: Date.parse('2026-11-23T06:00:00Z'),
+  }),
+};
+
+const caseloadTask: Task = {
+  id: 'example-task-caseload',
+  ...buildSpecialistTask({
+    specialist: specialist.reference,
+    agency: agency.reference,
+    task: {
+      code: 'CASELOAD',
+      n: 1,
+      businessStatus: 'over-cap',
+      focus: `EpisodeOfCare/${EPISODE}`,
+      owner: supervisor.reference,
+      description: `${specialist.reference} carries 31 clients, cap 30: reassign or approve`,
+      openedAt: Date.parse('2026-07-01T15:00:00Z'),
+    },
+    now: Date.parse('2026-07-01T15:00:00Z'),
+  }),
+};
+
+const contactHoursTask: Task = {
+  id: 'example-task-contact-hours',
+  ...buildSpecialistTask({
+    specialist: specialist.reference,
+    agency: agency.reference,
+    task: {
+      code: 'CONTACT-HOURS',
+      n: 1,
+      businessStatus: 'below-target',
+      focus: `MeasureReport/${contactHoursReport.id}`,
+      owner: supervisor.reference,
+      description: `${specialist.reference} averaged 21.75 contact hours a week over 4 weeks to 2026-11-22, target 25.00`,
+      openedAt: Date.parse('2026-11-23T06:00:00Z'),
+    },
+    now: Date.parse('2026-11-23T06:00:00Z'),
+  }),
+};
+
 export const examples: Resource[] = [
   ...support,
   episode,
@@ -350,5 +402,8 @@ export const examples: Resource[] = [
   escalationTask,
   individualNoteTask,
   postHospitalTask,
+  contactHoursReport,
+  caseloadTask,
+  contactHoursTask,
   ...responses,
 ];

@@ -1,15 +1,13 @@
 /** The package's Measures: what the specialist's weekly MeasureReports report on. */
 import type { Measure, MeasureGroupPopulation } from '@medplum/fhirtypes';
-import { CONTACT_HOURS_GROUP_SYSTEM, CONTACT_HOURS_MEASURE, CONTACT_KIND_SYSTEM, TRAVEL_TIME_EXTENSION } from '../../domain/vocabulary.ts';
+import { CONTACT_HOURS_GROUP_SYSTEM, CONTACT_HOURS_MEASURE, CONTACT_KIND_SYSTEM, MEASURE_POPULATION_SYSTEM, TRAVEL_TIME_EXTENSION } from '../../domain/vocabulary.ts';
 import { defaultAgencyPolicy } from '../../domain/rules/index.ts';
 import { SPECIALIST_RULES } from '../../domain/specialist/specialist-rules.ts';
 import { canonicalHeader } from './terminology.ts';
 
-const MEASURE_POPULATION = 'http://terminology.hl7.org/CodeSystem/measure-population';
-
 /** A population; the workflow computes it (the FHIRPath says what it reads, the description how it counts). */
 function population(code: string, description: string, expression: string): MeasureGroupPopulation {
-  return { code: { coding: [{ system: MEASURE_POPULATION, code }] }, description, criteria: { language: 'text/fhirpath', expression } };
+  return { code: { coding: [{ system: MEASURE_POPULATION_SYSTEM, code }] }, description, criteria: { language: 'text/fhirpath', expression } };
 }
 
 export const contactHoursMeasure: Measure = {
