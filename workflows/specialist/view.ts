@@ -6,7 +6,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { Caseload, CaseloadOverCap, ContactHoursAverage, SpecialistId } from '../search-attributes.ts';
 import { idOf } from '../../domain/fhir/ids.ts';
 import { caseloadCount, countedEpisodes, isOverCap } from '../../domain/specialist/caseload.ts';
-import { completeWeeks, figuresOf, rollingAverage } from '../../domain/specialist/contact-hours.ts';
+import { figuresOf, reportedWeeks, rollingAverage } from '../../domain/specialist/contact-hours.ts';
 import { failedWritesOf } from '../../domain/specialist/outbox.ts';
 import { isOpenTask, type SpecialistState } from '../../domain/specialist/state.ts';
 import { writeFailureLabel } from '../../domain/episode/write-failure.ts';
@@ -34,7 +34,7 @@ export function specialistSearchAttributesOf(state: SpecialistState): SearchAttr
 }
 
 export function specialistDetailsOf(state: SpecialistState, now: number): string {
-  const weeks = completeWeeks(state).slice(-WEEKS_SHOWN).map((week) => figuresOf(state, week));
+  const weeks = reportedWeeks(state).slice(-WEEKS_SHOWN).map((week) => figuresOf(state, week));
   const open = state.tasks.filter(isOpenTask);
   const failed = failedWritesOf(state);
   return [
