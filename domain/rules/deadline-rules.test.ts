@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readmeRows } from './readme-rows.ts';
 import { CONTACT_KINDS, REQUIREMENT_CODES } from '../vocabulary.ts';
 import { DEADLINE_RULES, rulesOfKind } from './deadline-rules.ts';
 import { addCalendarDays } from '../calendar/local-date.ts';
@@ -28,14 +29,7 @@ describe('DEADLINE_RULES', () => {
 });
 
 describe('README.md', () => {
-  const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
-  const rows = new Map(
-    readme
-      .split('\n')
-      .filter((line) => line.startsWith('| ') && !line.startsWith('| ---'))
-      .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()))
-      .map((cells) => [cells[0], cells] as const),
-  );
+  const rows = readmeRows(readFileSync(new URL('./README.md', import.meta.url), 'utf8'));
 
   it.each(Object.values(DEADLINE_RULES))('describes $id as the code does', (rule) => {
     const settings = rule.settings.length ? rule.settings.map((setting) => `\`${setting}\``).join(', ') : '–';

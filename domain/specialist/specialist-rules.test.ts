@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readmeRows } from '../rules/readme-rows.ts';
 import { SPECIALIST_REQUIREMENT_CODES } from '../vocabulary.ts';
 import { parseAgencyPolicy } from '../rules/index.ts';
 import { SPECIALIST_RULES } from './specialist-rules.ts';
@@ -19,14 +20,7 @@ describe('the rules about a specialist', () => {
 });
 
 describe('domain/rules/README.md', () => {
-  const readme = readFileSync(new URL('../rules/README.md', import.meta.url), 'utf8');
-  const rows = new Map(
-    readme
-      .split('\n')
-      .filter((line) => line.startsWith('| ') && !line.startsWith('| ---'))
-      .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()))
-      .map((cells) => [cells[0], cells] as const),
-  );
+  const rows = readmeRows(readFileSync(new URL('../rules/README.md', import.meta.url), 'utf8'));
 
   it.each(Object.values(SPECIALIST_RULES))('describes $code as the code does', (rule) => {
     expect(rows.get(rule.code)).toEqual([rule.code, rule.keeps, rule.source, rule.settings.map((setting) => `\`${setting}\``).join(', ')]);

@@ -17,9 +17,9 @@ import {
   setCurrentDetails,
   setHandler,
   sleep,
-  upsertSearchAttributes,
-  workflowInfo,
 } from '@temporalio/workflow';
+import { runIsLong } from '../run-length.ts';
+import { searchAttributeUpserter } from '../search-attribute-upserts.ts';
 import type { EpisodeActivities, EvidenceFound, EvidenceSearch, RequirementTaskWrite, RequirementTaskWritten } from '../../domain/episode/episode-activities.ts';
 import { applyEvent, isDuplicate, isOlderThanApplied } from '../../domain/episode/apply-event.ts';
 import { carryOver } from '../../domain/episode/carry-over.ts';
@@ -129,7 +129,7 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
   }
 
   const timers = wakeUpTimers();
-  let upserted: string | undefined;
+  const upsertAttributes = searchAttributeUpserter();
   for (;;) {
     dirty = false;
     state = advance(state, Date.now(), patches);
@@ -220,17 +220,11 @@ export async function clientEpisode(input: EpisodeInput, carried?: EpisodeState)
 
   /** Current details on every pass (they are no history event); search attributes when they changed. */
   function publishView(): void {
-    const attributes = searchAttributesOf(state);
-    const key = JSON.stringify(attributes);
-    if (key !== upserted || !patches.upsertsSearchAttributesOnChange) {
-      upsertSearchAttributes(attributes);
-      upserted = key;
-    }
+    upsertAttributes(searchAttributesOf(state), () => !patches.upsertsSearchAttributesOnChange);
     setCurrentDetails(currentDetailsOf(state, Date.now()));
   }
 
   function shouldContinueAsNew(): boolean {
-    const info = workflowInfo();
-    return info.continueAsNewSuggested || info.historyLength >= state.config.historyEventsPerRun;
+    return runIsLong(state.config.historyEventsPerRun);
   }
 }

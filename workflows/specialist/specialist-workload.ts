@@ -13,9 +13,9 @@ import {
   proxyActivities,
   setCurrentDetails,
   setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
 } from '@temporalio/workflow';
+import { runIsLong } from '../run-length.ts';
+import { searchAttributeUpserter } from '../search-attribute-upserts.ts';
 import type { SpecialistActivities } from '../../domain/specialist/specialist-activities.ts';
 import type { SpecialistInput } from '../../domain/specialist/input.ts';
 import type { SpecialistEvent } from '../../domain/specialist/events.ts';
@@ -87,7 +87,7 @@ export async function specialistWorkload(input: SpecialistInput, carried?: Speci
   setHandler(getCaseload, (options) => caseloadSummaryOf(state, options?.weeks));
 
   const timers = wakeUpTimers();
-  let upserted: string | undefined;
+  const upsertAttributes = searchAttributeUpserter();
   for (;;) {
     dirty = false;
     state = completeWeeksBy(state, Date.now());
@@ -128,17 +128,11 @@ export async function specialistWorkload(input: SpecialistInput, carried?: Speci
 
   /** Current details on every pass (no history event; their first line is the live summary); search attributes when they changed. */
   function publishView(): void {
-    const attributes = specialistSearchAttributesOf(state);
-    const key = JSON.stringify(attributes);
-    if (key !== upserted) {
-      upsertSearchAttributes(attributes);
-      upserted = key;
-    }
+    upsertAttributes(specialistSearchAttributesOf(state));
     setCurrentDetails(specialistDetailsOf(state, Date.now()));
   }
 
   function shouldContinueAsNew(): boolean {
-    const info = workflowInfo();
-    return info.continueAsNewSuggested || info.historyLength >= state.config.historyEventsPerRun;
+    return runIsLong(state.config.historyEventsPerRun);
   }
 }
