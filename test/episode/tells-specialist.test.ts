@@ -4,7 +4,6 @@
  * activity, a local activity first). What was told is read off the specialists' histories; what
  * they made of it, off their `getCaseload` query once the worker runs `specialistWorkload`.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { SpecialistEvent } from '../../domain/specialist/events.ts';
 import { specialistWorkflowId } from '../../domain/specialist/input.ts';
@@ -14,7 +13,6 @@ import { getState } from '../../workflows/episode/messages.ts';
 import { getCaseload } from '../../workflows/specialist/messages.ts';
 import { episodeInput, faceToFace, localActivityOf, localNoon, recordFixture, send, signalsOf, skipTo, startEpisode, startStack, type Stack, summaryOf, terminateWhenIdle, until } from './harness.ts';
 
-const runsSpecialistWorkflow = readFileSync(new URL('../../workflows/index.ts', import.meta.url), 'utf8').includes('specialistWorkload');
 
 let stack: Stack;
 beforeAll(async () => {
@@ -90,8 +88,7 @@ test('assignment, a timed contact, reassignment and discharge are told to the ol
   for (const specialist of [first!, second!]) await specialist.terminate('test done');
 });
 
-// Needs the specialist's workflow (helper S's `specialistWorkload`): skipped until the worker registers it.
-test.skipIf(!runsSpecialistWorkflow)('the specialist counts the episode from its assignment to its discharge, and the contact\'s hours', { timeout: 300_000 }, async () => {
+test('the specialist counts the episode from its assignment to its discharge, and the contact\'s hours', { timeout: 300_000 }, async () => {
   const handle = await startEpisode(stack, { ...episodeInput('tell2', '2036-03-02'), specialist: 'Practitioner/s3' });
   const specialist = stack.env.client.workflow.getHandle('specialist-s3');
   const assigned = await until('s3 counts the episode', () => specialist.query(getCaseload).catch(() => undefined), (summary) => summary?.caseload === 1);

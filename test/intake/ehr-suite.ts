@@ -356,6 +356,12 @@ export function defineEhrSuite(server: EhrServer): void {
       expect(localDateOf(Date.parse(report.period!.start!), TIME_ZONE)).toBe(lastMonday);
       expect(await searchBundle<MeasureReport>(`MeasureReport?subject=${specialistRef}`)).toHaveLength(1);
 
+      const asked = await fetch(`${intake.url}/caseload/${specialist.id}`, { headers: { authorization: `Bearer ${SECRET}` } });
+      expect(asked.status).toBe(200);
+      const answer = await asked.json();
+      expect(answer).toEqual({ specialist: specialistRef, caseload: 31, cap: 30, canAssignOne: false });
+      console.log(`${server.name}: GET /caseload/${specialist.id} → ${JSON.stringify(answer)}`);
+
       const lines: string[] = [];
       const config = parseConfig({ TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: TASK_QUEUE, FHIR_BASE_URL: base, CODEC_LOCAL_KEY_FILE: join(dataDir, 'codec-keys') });
       const cli = (args: string[]) =>
