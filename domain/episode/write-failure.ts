@@ -2,7 +2,7 @@
  * A Task write the FHIR server refused or did not answer. The requirement keeps what the server
  * said (HTTP status and OperationOutcome code, never its text) and stays unwritten; the episode
  * goes on with its other requirements and timers and tries this one again after a backoff that
- * grows from a minute to four hours (`workflows/episode/failed-call.ts` reads the answer off the
+ * grows from a minute to four hours (`workflows/failed-call.ts` reads the answer off the
  * failed activity call). An EHR's "no" is never the end of an episode: someone may
  * yet create the missing Practitioner, lift the rule, or bring the server back.
  */

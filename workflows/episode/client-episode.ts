@@ -33,10 +33,10 @@ import { evidenceSearchFor, reconcile, startDeadlines } from '../../domain/episo
 import { advance, nextWakeUp } from '../../domain/episode/schedule.ts';
 import { type EpisodeState, initialState } from '../../domain/episode/state.ts';
 import { currentDetailsOf, searchAttributesOf } from './view.ts';
-import { wakeUpTimers } from './wake-up-timer.ts';
+import { wakeUpTimers } from '../wake-up-timer.ts';
 import { answerLabel, failedWrites, writeRetryDelayMs } from '../../domain/episode/write-failure.ts';
 import { nextTaskToWrite, taskChangedInEhr, taskWriteOf, withTaskRefused, withTaskWritten } from '../../domain/episode/task-sync.ts';
-import { refusalOfFailedCall } from './failed-call.ts';
+import { refusalOfFailedCall } from '../failed-call.ts';
 import { nextSpecialistMessage, specialistInputOf, startTellingSpecialist, withSpecialistTold, withSpecialistUntold } from '../../domain/episode/specialist-outbox.ts';
 
 // The activities by their registered types (`writeRequirementTask`, `findEvidence`); inside the

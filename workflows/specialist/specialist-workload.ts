@@ -37,8 +37,8 @@ import {
   withTaskRefused,
   withTaskWritten,
 } from '../../domain/specialist/outbox.ts';
-import { refusalOfFailedCall } from '../episode/failed-call.ts';
-import { wakeUpTimers } from '../episode/wake-up-timer.ts';
+import { refusalOfFailedCall } from '../failed-call.ts';
+import { wakeUpTimers } from '../wake-up-timer.ts';
 import { getCaseload, requestAssignment, specialistEvent } from './messages.ts';
 import { specialistDetailsOf, specialistSearchAttributesOf } from './view.ts';
 

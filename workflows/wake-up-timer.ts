@@ -9,7 +9,7 @@
  * "CIP-INITIAL/1 due soon").
  */
 import { CancellationScope, condition, isCancellation, sleep } from '@temporalio/workflow';
-import type { WakeUp } from '../../domain/episode/schedule.ts';
+import type { WakeUp } from '../domain/episode/schedule.ts';
 
 /** Later timers kept at most (the furthest are cancelled beyond it). */
 const MAX_TIMERS = 4;

@@ -1,6 +1,6 @@
 /** What the FHIR server answered a Task write or evidence search, read off the failed activity call. */
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/common';
-import type { FhirRefusal } from '../../domain/episode/episode-activities.ts';
+import type { FhirRefusal } from '../domain/episode/episode-activities.ts';
 
 function isRefusal(detail: unknown): detail is FhirRefusal {
   const candidate = detail as Partial<FhirRefusal> | undefined;
