@@ -52,6 +52,7 @@ describe('the report of January 2026', () => {
     const { denominator, numerator, metLate, overdue, dischargedOverdue, rate } = report;
     expect({ denominator, numerator, metLate, overdue, dischargedOverdue, rate }).toEqual({ denominator: 7, numerator: 3, metLate: 1, overdue: 2, dischargedOverdue: 1, rate: 0.43 });
     expect(report.period).toEqual(JANUARY_2026);
+    expect([report.initialPopulation, report.denominatorExclusion, report.notYetDue]).toEqual([11, 4, 0]);
   });
 
   test('by code, codes with nothing counted left out', () => {
@@ -76,7 +77,7 @@ describe('the report of January 2026', () => {
 
   test('on the 21st, the Task due on the 28th is not yet due and not counted', () => {
     const midMonth = timelinessReportOf(tasks, JANUARY_2026, TZ, startOfLocalDay('2026-01-21', TZ));
-    expect([midMonth.denominator, midMonth.overdue]).toEqual([6, 1]);
+    expect([midMonth.denominator, midMonth.overdue, midMonth.notYetDue, midMonth.denominatorExclusion]).toEqual([6, 1, 1, 5]);
     expect(midMonth.late).not.toContain('Task/tl-note-open-past');
   });
 
