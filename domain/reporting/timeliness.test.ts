@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { Task } from '@medplum/fhirtypes';
 import { startOfLocalDay } from '../calendar/local-date.ts';
 import { JANUARY_2026, JANUARY_TASKS, dueTask, type DueTask } from './timeliness-fixtures.ts';
+import { monthBefore, periodOfMonth } from './report-month.ts';
 import { rateOf, timelinessOutcomeOf, timelinessReportOf, type TimelinessOutcome } from './timeliness.ts';
 
 const TZ = 'America/Chicago';
@@ -101,4 +102,11 @@ test.each([
   [3, 3, 1],
 ])('rate of %i / %i is %s', (numerator, denominator, rate) => {
   expect(rateOf(numerator, denominator)).toBe(rate);
+});
+
+test('the month before, on the agency calendar; a month’s period', () => {
+  expect(monthBefore(Date.parse('2026-02-01T06:30:00Z'), TZ)).toBe('2026-01');
+  expect(monthBefore(Date.parse('2026-02-01T05:59:00Z'), TZ)).toBe('2025-12');
+  expect(periodOfMonth('2024-02')).toEqual({ start: '2024-02-01', end: '2024-02-29' });
+  expect(() => periodOfMonth('2024-13')).toThrow('not a month (YYYY-MM): 2024-13');
 });
