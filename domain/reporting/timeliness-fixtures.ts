@@ -24,7 +24,13 @@ export interface DueTask {
   dischargedOn?: LocalDate;
 }
 
-/** The Task of `due` as the worker last wrote it, in an episode of its own (`EpisodeOfCare/ep-<id>`). */
+/** The package's examples the Tasks reference, to be written before them. */
+export const REFERENCED_EXAMPLES = ['Organization-example-agency', 'Patient-example-client', 'Practitioner-example-specialist', 'Practitioner-example-supervisor', 'EpisodeOfCare-example-episode', 'QuestionnaireResponse-example-annual-assessment'];
+
+/**
+ * The Task of `due` as the worker last wrote it, in the package's example episode (its cycle the
+ * Task id), referencing only the package's examples so that HAPI's reference checks pass.
+ */
 export function dueTask(due: DueTask, timeZone: string): Task & { id: string } {
   const dueAt = endOfLocalDay(due.dueDate, timeZone);
   const opensAt = startOfLocalDay(addCalendarDays(due.dueDate, -14), timeZone);
@@ -32,25 +38,25 @@ export function dueTask(due: DueTask, timeZone: string): Task & { id: string } {
   const closedAt = metAt ?? (due.dischargedOn ? noonOf(due.dischargedOn, timeZone) : undefined);
   const task = buildRequirementTask({
     patient: 'Patient/example-client',
-    episodeOfCare: `EpisodeOfCare/ep-${due.id}`,
+    episodeOfCare: 'EpisodeOfCare/example-episode',
     agency: 'Organization/example-agency',
     now: closedAt ?? noonOf(due.dueDate, timeZone),
     requirement: {
-      key: `${due.code}/1`,
+      key: `${due.code}/${due.id}`,
       code: due.code,
-      cycle: '1',
+      cycle: due.id,
       ruleId: due.code,
       title: `Requirement ${due.code}`,
       opensAt,
       dueSoonAt: opensAt,
       dueAt,
       dueDate: due.dueDate,
-      focus: `EpisodeOfCare/ep-${due.id}`,
+      focus: 'EpisodeOfCare/example-episode',
       owner: due.owner,
       stage: due.stage,
       openedAt: opensAt,
       synced: true,
-      ...(metAt !== undefined ? { metAt, evidence: 'QuestionnaireResponse/example-qr' } : {}),
+      ...(metAt !== undefined ? { metAt, evidence: 'QuestionnaireResponse/example-annual-assessment' } : {}),
       ...(due.dischargedOn ? { reason: `Client discharged from the program on ${due.dischargedOn}` } : {}),
       ...(due.stage === 'waived' ? { reason: 'Assessment completed in the month this review is due' } : {}),
     },

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Task } from '@medplum/fhirtypes';
 import { startOfLocalDay } from '../calendar/local-date.ts';
+import { validateFhirResource } from '../../fhir-profiles/validation.ts';
 import { JANUARY_2026, JANUARY_TASKS, dueTask, type DueTask } from './timeliness-fixtures.ts';
 import { monthBefore, periodOfMonth } from './report-month.ts';
 import { rateOf, timelinessOutcomeOf, timelinessReportOf, type TimelinessOutcome } from './timeliness.ts';
@@ -44,6 +45,10 @@ describe('the outcome of one Task', () => {
     expect(timelinessOutcomeOf({ ...task, lastModified: '2026-01-11T05:59:59Z' }, '2026-01-10', AFTER_JANUARY, TZ)).toBe('discharged-before-due');
     expect(timelinessOutcomeOf({ ...task, lastModified: '2026-01-11T06:00:00Z' }, '2026-01-10', AFTER_JANUARY, TZ)).toBe('discharged-overdue');
   });
+});
+
+test('the fixtures are valid requirement Tasks', () => {
+  for (const task of tasks) expect(validateFhirResource(task).filter((issue) => issue.severity === 'error'), task.id).toEqual([]);
 });
 
 describe('the report of January 2026', () => {
