@@ -60,13 +60,13 @@ async function main(): Promise<void> {
     log.info('polling', { workflowId, intervalMs: config.pollIntervalMs });
   }
   // The monthly timeliness report needs the agency it reports for (its reporter).
-  const agency = config.episodeDefaults.agency;
+  const agency = config.reportAgency;
   if (agency) {
     const timeZone = config.episodeDefaults.policy.timeZone;
     const outcome = await ensureReportSchedule(temporal, { taskQueue, agency, timeZone });
     log.info('timeliness report schedule', { scheduleId: TIMELINESS_SCHEDULE_ID, outcome, agency, timeZone });
   } else {
-    log.info('timeliness report schedule not set: INTAKE_AGENCY is not set', { scheduleId: TIMELINESS_SCHEDULE_ID });
+    log.info('timeliness report schedule not set: neither REPORT_AGENCY nor INTAKE_AGENCY is set', { scheduleId: TIMELINESS_SCHEDULE_ID });
   }
   const server = await startIntakeServer({
     delivery: { temporal, fhir, taskQueue, defaults: config.episodeDefaults, log, metricMeter },

@@ -19,6 +19,7 @@ import { ensureReportSchedule, runTimelinessReport, TIMELINESS_SCHEDULE_ID } fro
 import { startTemporalDevServer, type RunningDevServer } from '../../local-stack/dev-server.ts';
 import { createFhirClient } from '../../platform/fhir-client.ts';
 import { createCareWorker } from '../../worker/worker.ts';
+import { requirementTasksDue } from '../../activities/requirement-tasks-due.ts';
 import type { EhrServer } from '../intake/ehr-suite.ts';
 import { writeAsEhr } from '../intake/fhir-sender.ts';
 
@@ -84,6 +85,13 @@ export function defineTimelinessSuite(server: Pick<EhrServer, 'name' | 'start'>)
           .filter((population) => [MEASURE_POPULATION_SYSTEM, TIMELINESS_POPULATION_SYSTEM].includes(population.code?.coding?.[0]?.system ?? ''))
           .map((population) => [population.code!.coding![0]!.code!, population.count]),
       );
+
+    test('the due-date search: the local month exactly (not Dec 31 nor Feb 1, Chicago), every page', async () => {
+      const fhir = createFhirClient({ baseUrl: fhirServer.baseUrl, auth: { kind: 'none' } });
+      const tasks = await requirementTasksDue(fhir, JANUARY_2026, TIME_ZONE, 3);
+      const expected = JANUARY_TASKS.filter((due) => due.dueDate >= JANUARY_2026.start && due.dueDate <= JANUARY_2026.end).map((due) => due.id);
+      expect(tasks.map((task) => task.id).sort()).toEqual(expected.sort());
+    });
 
     test('January 2026 from the Tasks: the summary MeasureReport counts what the test counts; written twice, one report and one List per identifier', { timeout: 120_000 }, async () => {
       const first = await runTimelinessReport(client, '2026-01', options);
