@@ -8,6 +8,7 @@ import type { Task } from '@medplum/fhirtypes';
 import { endOfLocalDay, isoWithOffset, startOfLocalDay, type LocalDate } from '../domain/calendar/local-date.ts';
 import { REQUIREMENT_TASK_PROFILE } from '../domain/vocabulary.ts';
 import { classifyFhirError } from './fhir-errors.ts';
+import { searchEveryPage } from './search-every-page.ts';
 
 const PAGE_SIZE = 200;
 
@@ -24,7 +25,7 @@ export function requirementTasksDueQuery(period: { start: LocalDate; end: LocalD
 export async function requirementTasksDue(fhir: MedplumClient, period: { start: LocalDate; end: LocalDate }, timeZone: string, pageSize = PAGE_SIZE): Promise<Task[]> {
   const tasks: Task[] = [];
   try {
-    for await (const page of fhir.searchResourcePages('Task', requirementTasksDueQuery(period, timeZone, pageSize), { cache: 'no-cache' })) tasks.push(...page);
+    for await (const page of searchEveryPage(fhir, 'Task', requirementTasksDueQuery(period, timeZone, pageSize))) tasks.push(...page);
   } catch (error) {
     classifyFhirError(error, `search Task due ${period.start}..${period.end}`);
   }
