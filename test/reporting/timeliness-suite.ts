@@ -21,7 +21,9 @@ import { createFhirClient } from '../../platform/fhir-client.ts';
 import { createCareWorker } from '../../worker/worker.ts';
 import { requirementTasksDue } from '../../activities/requirement-tasks-due.ts';
 import type { EhrServer } from '../intake/ehr-suite.ts';
+import type { timelinessReport } from '../../workflows/index.ts';
 import { writeAsEhr } from '../intake/fhir-sender.ts';
+import { waitFor } from '../wait-for.ts';
 
 export function defineTimelinessSuite(server: Pick<EhrServer, 'name' | 'start'>): void {
   describe(`the timeliness report on ${server.name}`, () => {
@@ -135,6 +137,17 @@ export function defineTimelinessSuite(server: Pick<EhrServer, 'name' | 'start'>)
       const nextMonth = month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`;
       expect(next[0]!.slice(0, 16)).toBe(`${nextMonth}-01T00:30`);
       console.log(`${server.name}: Schedule ${TIMELINESS_SCHEDULE_ID} (${description.spec.timezone}) next runs ${next.slice(0, 3).join(', ')}`);
+
+      // Triggered now, it reports the month before this one: no Task due then, an empty report.
+      const handle = client.schedule.getHandle(TIMELINESS_SCHEDULE_ID);
+      await handle.trigger();
+      const workflowId = await waitFor('the triggered run', 30_000, async () => (await handle.describe()).info.recentActions[0]?.action.workflow.workflowId);
+      const result = await client.workflow.getHandle<typeof timelinessReport>(workflowId).result();
+      const lastMonth = month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
+      expect(result).toMatchObject({ month: lastMonth, counts: { denominator: 0, rate: null } });
+      const [empty] = await byIdentifier<MeasureReport>('MeasureReport', TIMELINESS_REPORT_IDENTIFIER_SYSTEM, `example-agency/${lastMonth}`);
+      expect(empty?.group?.[0]?.measureScore).toBeUndefined();
+      console.log(`${server.name}: the Schedule's run ${workflowId} reported ${result.month}: ${result.counts.denominator} Tasks due, ${result.summary.report}`);
     });
   });
 }
