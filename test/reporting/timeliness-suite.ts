@@ -119,7 +119,7 @@ export function defineTimelinessSuite(server: Pick<EhrServer, 'name' | 'start'>)
         expect(await byIdentifier<List>('List', TIMELINESS_LIST_IDENTIFIER_SYSTEM, value)).toHaveLength(1);
       }
       console.log(
-        `${server.name}: timeliness 2026-01 from ${first.tasksRead} Tasks read: ${JSON.stringify(populations(summary))}, rate ${summary.group?.[0]?.measureScore?.value}; counted in the test ${JSON.stringify(expected)}; ${first.individuals.length} individual reports; run twice: 1 summary, 1 List`,
+        `${server.name}: timeliness 2026-01 from ${first.tasksRead} Tasks read: ${JSON.stringify(populations(summary))}, rate ${summary.group?.[0]?.measureScore?.value}; counted in the test ${JSON.stringify(expected)}; ${first.individuals.length} individual reports; run twice: 1 summary (version ${summary.meta?.versionId}), 1 List`,
       );
     });
 
