@@ -4,20 +4,15 @@
  * must open its CIP-INITIAL Task in FHIR with the right due date, and the history the server
  * recorded must replay on the current workflow code.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Task } from '@medplum/fhirtypes';
 import { addDays, format, parseISO } from 'date-fns';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startFhirServer } from '../fhir-server/server.ts';
-import type { RunningFhirServer } from '../fhir-server/server.ts';
-import { startTemporalDevServer } from '../local-stack/dev-server.ts';
-import type { RunningDevServer } from '../local-stack/dev-server.ts';
 import { createFhirClient } from '../platform/fhir-client.ts';
-import { bundleCareWorkflows, createCareWorker } from '../worker/worker.ts';
+import { bundleCareWorkflows } from '../worker/worker.ts';
+import { startCareStack, type CareStack } from './care-stack.ts';
 import { episodeWorkflowId } from '../domain/episode/input.ts';
 import type { EpisodeInput } from '../domain/episode/input.ts';
 import { localDateOf } from '../domain/rules/index.ts';
@@ -27,35 +22,15 @@ const TASK_QUEUE = 'care-episodes';
 const TIME_ZONE = 'America/Chicago';
 const plusDays = (date: string, days: number): string => format(addDays(parseISO(date), days), 'yyyy-MM-dd');
 
-let temporal: RunningDevServer;
-let fhirServer: RunningFhirServer;
-let connection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
+let stack: CareStack;
 let client: Client;
 
 beforeAll(async () => {
-  temporal = await startTemporalDevServer({ ui: false });
-  fhirServer = await startFhirServer({ dataDir: mkdtempSync(join(tmpdir(), 'stack-fhir-')) });
-  connection = await NativeConnection.connect({ address: temporal.address });
-  worker = await createCareWorker({
-    connection,
-    namespace: temporal.namespace,
-    taskQueue: TASK_QUEUE,
-    fhir: createFhirClient({ baseUrl: fhirServer.baseUrl, auth: { kind: 'none' } }),
-  });
-  running = worker.run();
-  client = new Client({ connection: await Connection.connect({ address: temporal.address }), namespace: temporal.namespace });
+  stack = await startCareStack({ taskQueue: TASK_QUEUE, startFhir: (dataDir) => startFhirServer({ dataDir }) });
+  client = stack.client;
 });
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await connection?.close();
-  await client?.connection.close();
-  await fhirServer?.stop();
-  await temporal?.stop();
-});
+afterAll(() => stack?.stop());
 
 test('an episode admitted three days ago opens CIP-INITIAL in FHIR, due 14 days after admission', async () => {
   const today = localDateOf(Date.now(), TIME_ZONE);
@@ -75,7 +50,7 @@ test('an episode admitted three days ago opens CIP-INITIAL in FHIR, due 14 days 
     args: [input],
   });
 
-  const fhir = createFhirClient({ baseUrl: fhirServer.baseUrl, auth: { kind: 'none' } });
+  const fhir = createFhirClient({ baseUrl: stack.fhirBaseUrl, auth: { kind: 'none' } });
   const identifier = `${TASK_IDENTIFIER_SYSTEM}|stack-e1/CIP-INITIAL/1`;
   let task: Task | undefined;
   for (let attempt = 0; attempt < 100 && !task; attempt++) {

@@ -5,25 +5,21 @@
  * one report and one List per identifier, and the monthly Schedule's next run. Run by each
  * server's test file (the embedded server, HAPI FHIR).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { List, MeasureReport, Resource } from '@medplum/fhirtypes';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isoWithOffset, localDateOf } from '../../domain/calendar/local-date.ts';
 import { JANUARY_2026, JANUARY_TASKS, REFERENCED_EXAMPLES, dueTask } from '../../domain/reporting/timeliness-fixtures.ts';
 import { MEASURE_POPULATION_SYSTEM, TIMELINESS_LIST_IDENTIFIER_SYSTEM, TIMELINESS_POPULATION_SYSTEM, TIMELINESS_REPORT_IDENTIFIER_SYSTEM } from '../../domain/vocabulary.ts';
 import { ensureReportSchedule, runTimelinessReport, TIMELINESS_SCHEDULE_ID } from '../../intake/timeliness-report-schedule.ts';
-import { startTemporalDevServer, type RunningDevServer } from '../../local-stack/dev-server.ts';
 import { createFhirClient } from '../../platform/fhir-client.ts';
-import { createCareWorker } from '../../worker/worker.ts';
 import { requirementTasksDue } from '../../activities/requirement-tasks-due.ts';
 import type { EhrServer } from '../intake/ehr-suite.ts';
 import type { timelinessReport } from '../../workflows/index.ts';
 import { writeAsEhr } from '../intake/fhir-sender.ts';
 import { waitFor } from '../wait-for.ts';
+import { startCareStack, type CareStack } from '../care-stack.ts';
 
 export function defineTimelinessSuite(server: Pick<EhrServer, 'name' | 'start'>): void {
   describe(`the timeliness report on ${server.name}`, () => {
@@ -31,39 +27,27 @@ export function defineTimelinessSuite(server: Pick<EhrServer, 'name' | 'start'>)
     const TIME_ZONE = 'America/Chicago';
     const AGENCY = 'Organization/example-agency';
     const options = { taskQueue: TASK_QUEUE, agency: AGENCY, timeZone: TIME_ZONE };
-    let temporal: RunningDevServer;
-    let fhirServer: { baseUrl: string; stop(): Promise<void> };
-    let workerConnection: NativeConnection;
-    let worker: Worker;
-    let workerRun: Promise<void>;
+    let stack: CareStack;
     let client: Client;
 
     beforeAll(async () => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'timeliness-'));
-      temporal = await startTemporalDevServer({ ui: false, dbFile: join(dataDir, 'temporal.sqlite') });
-      fhirServer = await server.start(join(dataDir, 'fhir'));
-      for (const name of REFERENCED_EXAMPLES) {
-        await writeAsEhr(fhirServer.baseUrl, JSON.parse(readFileSync(new URL(`../../fhir-profiles/package/examples/${name}.json`, import.meta.url), 'utf8')) as Resource);
-      }
-      for (const due of JANUARY_TASKS) await writeAsEhr(fhirServer.baseUrl, dueTask(due, TIME_ZONE));
-      workerConnection = await NativeConnection.connect({ address: temporal.address });
-      const fhir = createFhirClient({ baseUrl: fhirServer.baseUrl, auth: { kind: 'none' } });
-      worker = await createCareWorker({ connection: workerConnection, namespace: temporal.namespace, taskQueue: TASK_QUEUE, fhir });
-      workerRun = worker.run();
-      client = new Client({ connection: await Connection.connect({ address: temporal.address }), namespace: temporal.namespace });
+      stack = await startCareStack({
+        taskQueue: TASK_QUEUE,
+        startFhir: server.start,
+        async prepare(baseUrl) {
+          for (const name of REFERENCED_EXAMPLES) {
+            await writeAsEhr(baseUrl, JSON.parse(readFileSync(new URL(`../../fhir-profiles/package/examples/${name}.json`, import.meta.url), 'utf8')) as Resource);
+          }
+          for (const due of JANUARY_TASKS) await writeAsEhr(baseUrl, dueTask(due, TIME_ZONE));
+        },
+      });
+      client = stack.client;
     }, 240_000);
 
-    afterAll(async () => {
-      worker?.shutdown();
-      await workerRun;
-      await workerConnection?.close();
-      await client?.connection.close();
-      await fhirServer?.stop();
-      await temporal?.stop();
-    });
+    afterAll(() => stack?.stop());
 
     async function search<T extends Resource>(query: string): Promise<T[]> {
-      const response = await fetch(`${fhirServer.baseUrl}/${query}`, { headers: { accept: 'application/fhir+json', 'cache-control': 'no-cache' } });
+      const response = await fetch(`${stack.fhirBaseUrl}/${query}`, { headers: { accept: 'application/fhir+json', 'cache-control': 'no-cache' } });
       expect(response.status, query).toBe(200);
       return (((await response.json()) as { entry?: { resource: T }[] }).entry ?? []).map((entry) => entry.resource);
     }
@@ -89,7 +73,7 @@ export function defineTimelinessSuite(server: Pick<EhrServer, 'name' | 'start'>)
       );
 
     test('the due-date search: the local month exactly (not Dec 31 nor Feb 1, Chicago), every page', async () => {
-      const fhir = createFhirClient({ baseUrl: fhirServer.baseUrl, auth: { kind: 'none' } });
+      const fhir = createFhirClient({ baseUrl: stack.fhirBaseUrl, auth: { kind: 'none' } });
       const tasks = await requirementTasksDue(fhir, JANUARY_2026, TIME_ZONE, 3);
       const expected = JANUARY_TASKS.filter((due) => due.dueDate >= JANUARY_2026.start && due.dueDate <= JANUARY_2026.end).map((due) => due.id);
       expect(tasks.map((task) => task.id).sort()).toEqual(expected.sort());
