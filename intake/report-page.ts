@@ -23,10 +23,11 @@ const PLOT = 420;
 const TOP = 28;
 const AXIS = 34;
 
+/** Room for the longest label (codes and ids, monospace: about 7.5 px a character), so that charts side by side share their axis. */
+const labelWidthOf = (labels: string[]) => Math.min(280, Math.max(90, ...labels.map((label) => label.length * 7.5 + 16)));
+
 /** A horizontal bar per stratum: its rate on a 0–100 % axis, labelled with rate and counts. */
-function rateChart(id: string, title: string, strata: [string, TimelinessCounts][], agencyRate: number | null): string {
-  // Labels are codes and ids: about 7.5 px a character at 13 px.
-  const labelWidth = Math.min(280, Math.max(90, ...strata.map(([label]) => label.length * 7.5 + 16)));
+function rateChart(id: string, title: string, strata: [string, TimelinessCounts][], agencyRate: number | null, labelWidth: number): string {
   const width = labelWidth + PLOT + 130;
   const height = TOP + strata.length * ROW + AXIS;
   const x = (rate: number) => labelWidth + rate * PLOT;
@@ -59,7 +60,7 @@ function rateChart(id: string, title: string, strata: [string, TimelinessCounts]
   return `<figure>
 <figcaption>${escape(title)}</figcaption>
 <svg id="${escape(id)}" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escape(title)}">
-${ticks}${bars}${reference}<line class="axis" x1="${x(0)}" y1="${TOP - 6}" x2="${x(0)}" y2="${plotBottom}"/>
+${ticks}${reference}${bars}<line class="axis" x1="${x(0)}" y1="${TOP - 6}" x2="${x(0)}" y2="${plotBottom}"/>
 </svg>
 </figure>`;
 }
@@ -72,7 +73,9 @@ function countsRows(strata: [string, TimelinessCounts][], total?: [string, Timel
   return strata.map((stratum) => row(stratum)).join('\n') + (total ? `\n${row(total, 'total')}` : '');
 }
 
-const COUNTS_HEAD = '<tr><th scope="col">{first}</th><th scope="col">due</th><th scope="col">on time</th><th scope="col">late</th><th scope="col">overdue</th><th scope="col">discharged overdue</th><th scope="col">rate</th></tr>';
+/** The counts tables share their columns' widths, so that rules and specialists line up. */
+const countsHead = (first: string) =>
+  `<colgroup><col class="name"><col span="6"></colgroup><thead><tr>${[first, 'due', 'on time', 'met late', 'overdue', 'discharged overdue', 'rate'].map((name) => `<th scope="col">${name}</th>`).join('')}</tr></thead>`;
 
 const STYLE = `
 :root { color-scheme: light; --ink: #1f2933; --muted: #616e7c; --line: #d9e2ec; --bar: #2f6fb0; --reference: #c2410c; }
@@ -84,6 +87,7 @@ h2 { font-size: 18px; margin: 36px 0 10px; padding-bottom: 4px; border-bottom: 1
 .period { color: var(--muted); margin: 0 0 24px; }
 .headline { display: flex; gap: 28px; align-items: baseline; flex-wrap: wrap; padding: 16px 20px; border: 1px solid var(--line); border-radius: 8px; background: #f8fafc; }
 .headline .rate { font-size: 44px; font-weight: 700; color: var(--bar); line-height: 1; }
+.headline .rate small { display: block; font-size: 13px; font-weight: 400; color: var(--muted); margin-top: 4px; }
 .headline dl { display: flex; gap: 24px; margin: 0; flex-wrap: wrap; }
 .headline dt { color: var(--muted); font-size: 13px; }
 .headline dd { margin: 0; font-size: 20px; font-weight: 600; }
@@ -91,7 +95,7 @@ figure { margin: 20px 0 0; overflow-x: auto; }
 figcaption { font-weight: 600; margin-bottom: 6px; }
 svg.chart { max-width: 100%; height: auto; font-size: 13px; }
 svg .label { fill: var(--ink); font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12.5px; }
-svg .value { fill: var(--ink); font-weight: 600; }
+svg .value { fill: var(--ink); font-weight: 600; paint-order: stroke; stroke: #fff; stroke-width: 4px; stroke-linejoin: round; }
 svg .value.none { fill: var(--muted); font-weight: 400; font-style: italic; }
 svg .tick { fill: var(--muted); font-size: 12px; }
 svg .grid { stroke: var(--line); stroke-width: 1; }
@@ -100,6 +104,8 @@ svg .bar { fill: var(--bar); }
 svg .reference { stroke: var(--reference); stroke-width: 2; stroke-dasharray: 5 4; }
 svg .reference-label { fill: var(--reference); font-size: 12px; font-weight: 600; }
 table { border-collapse: collapse; width: 100%; margin-top: 8px; font-variant-numeric: tabular-nums; }
+table.counts { table-layout: fixed; }
+table.counts col.name { width: 32%; }
 th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: right; }
 th:first-child, th.left, td.left { text-align: left; }
 thead th { color: var(--muted); font-weight: 600; font-size: 13px; }
@@ -120,6 +126,7 @@ export function reportPage(report: TimelinessReport, specialist?: string): strin
   const total = specialist ?? 'agency';
   const byCode = Object.entries(report.byCode).sort(([a], [b]) => a.localeCompare(b));
   const bySpecialist = Object.entries(report.bySpecialist).sort(([a], [b]) => a.localeCompare(b));
+  const labelWidth = labelWidthOf([...byCode, ...bySpecialist].map(([label]) => label));
   const late = report.lateItems
     .map(
       (item) =>
@@ -140,7 +147,7 @@ export function reportPage(report: TimelinessReport, specialist?: string): strin
 <h1>${escape(title)}</h1>
 <p class="period">Requirement Tasks due ${escape(report.period.start)} to ${escape(report.period.end)}${specialist ? ` owned by ${escape(specialist)}` : ', the whole agency'}.</p>
 <section class="headline" aria-label="${escape(total)}">
-<div class="rate">${escape(ratePercent(report.rate))}</div>
+<div class="rate">${escape(ratePercent(report.rate))}<small>on time</small></div>
 <dl>
 <div><dt>due</dt><dd>${report.denominator}</dd></div>
 <div><dt>on time</dt><dd>${report.numerator}</dd></div>
@@ -150,17 +157,17 @@ export function reportPage(report: TimelinessReport, specialist?: string): strin
 </dl>
 </section>
 <h2>On-time rate</h2>
-${rateChart('chart-by-rule', 'By rule', byCode, report.rate)}
-${rateChart('chart-by-specialist', 'By specialist', bySpecialist, report.rate)}
+${rateChart('chart-by-rule', 'By rule', byCode, report.rate, labelWidth)}
+${rateChart('chart-by-specialist', 'By specialist', bySpecialist, report.rate, labelWidth)}
 <h2>Counts</h2>
-<table>
-<thead>${COUNTS_HEAD.replace('{first}', 'rule')}</thead>
+<table class="counts">
+${countsHead('rule')}
 <tbody>
 ${countsRows(byCode, [total, report])}
 </tbody>
 </table>
-<table>
-<thead>${COUNTS_HEAD.replace('{first}', 'specialist')}</thead>
+<table class="counts">
+${countsHead('specialist')}
 <tbody>
 ${countsRows(bySpecialist)}
 </tbody>
