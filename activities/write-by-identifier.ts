@@ -1,11 +1,11 @@
 /**
- * Creates or brings up to date one of our resources (a Task, a weekly MeasureReport), found by its
+ * Creates or brings up to date one of our resources (a Task, a MeasureReport, a List), found by its
  * identifier. Idempotent: a conditional create on the identifier, then an update guarded by
  * If-Match; on 409/412 the resource is read again and the update retried against the new version.
  * What to write over the resource found (and when not to write at all) is `decide`'s answer.
  */
 import type { MedplumClient } from '@medplum/core';
-import type { MeasureReport, Task } from '@medplum/fhirtypes';
+import type { List, MeasureReport, Task } from '@medplum/fhirtypes';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { FhirRefusal } from '../domain/episode/episode-activities.ts';
 import { expectResource } from './fhir-answer.ts';
@@ -20,7 +20,7 @@ function isConflict(error: unknown): boolean {
   return status === 409 || status === 412;
 }
 
-type Identified = Task | MeasureReport;
+type Identified = Task | MeasureReport | List;
 
 /** `update`: the resource to write over `current`; `keep`: leave it, answering `result`. */
 export type WriteDecision<R extends Identified, A> = { action: 'update'; resource: R } | { action: 'keep'; result: A };

@@ -149,3 +149,16 @@ export const CONTACT_HOURS_GROUP_SYSTEM = canonicalUrl('CodeSystem', 'contact-ho
 export const CONTACT_HOURS_GROUPS = ['contact-hours', 'target-hours'] as const;
 /** Extension (valueDuration, UCUM `min` or `h`) on a contact Encounter: the travel time that went with the contact. */
 export const TRAVEL_TIME_EXTENSION = canonicalUrl('StructureDefinition', 'travel-time');
+
+/** The on-time documentation rate of a month (issue 14): a proportion over the requirement Tasks due in it. */
+export const TIMELINESS_MEASURE = canonicalUrl('Measure', 'timely-documentation');
+/** `MeasureReport.identifier.system`; the value is `<Organization id>/<YYYY-MM>` (summary) or `<Organization id>/<YYYY-MM>/<Practitioner id>` (individual). */
+export const TIMELINESS_REPORT_IDENTIFIER_SYSTEM = `${CANONICAL_BASE}/sid/timeliness-report`;
+/** `List.identifier.system` of a report's late and unmet Tasks; the same values as its report's. */
+export const TIMELINESS_LIST_IDENTIFIER_SYSTEM = `${CANONICAL_BASE}/sid/timeliness-late-tasks`;
+/** `MeasureReport.group.stratifier.code` of the timeliness measure: by requirement code and by the Task's owner. */
+export const TIMELINESS_STRATIFIER_SYSTEM = canonicalUrl('CodeSystem', 'timeliness-stratifier');
+export const TIMELINESS_STRATIFIERS = ['code', 'owner'] as const;
+/** The populations the measure reports besides HL7's own: met late, overdue, discharged overdue (`MeasureReport.group.population.code`). */
+export const TIMELINESS_POPULATION_SYSTEM = canonicalUrl('CodeSystem', 'timeliness-population');
+export const TIMELINESS_POPULATIONS = ['met-late', 'overdue', 'discharged-overdue'] as const;

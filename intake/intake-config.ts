@@ -20,6 +20,8 @@ export const intakeEnvironmentSchema = z.object({
   INTAKE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(DEFAULT_MAX_BODY_BYTES),
   INTAKE_SUPERVISOR: z.string().min(1),
   INTAKE_AGENCY: z.string().min(1).optional(),
+  /** The Organization the monthly timeliness report is reported by; default INTAKE_AGENCY (neither: no Schedule). */
+  REPORT_AGENCY: z.string().regex(/^Organization\/[A-Za-z0-9\-.]{1,64}$/, 'not an Organization reference').optional(),
   /** Seconds between polls, or `off` (subscriptions only). */
   INTAKE_POLL_INTERVAL: z.union([z.literal('off'), z.coerce.number().min(1).max(86_400)]).default(10),
   INTAKE_SOURCE: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lowercase letters, digits and dashes').default('ehr'),
@@ -34,6 +36,8 @@ export interface IntakeConfig {
   secret: string;
   maxBodyBytes: number;
   episodeDefaults: EpisodeDefaults;
+  /** The reporter of the monthly timeliness report, if any. */
+  reportAgency?: string;
   pollIntervalMs?: number;
   source: string;
   metricsBind?: string;
@@ -55,6 +59,7 @@ export function parseIntakeConfig(env: NodeJS.ProcessEnv, base: Config): IntakeC
     secret: vars.INTAKE_SECRET,
     maxBodyBytes: vars.INTAKE_MAX_BODY_BYTES,
     episodeDefaults,
+    reportAgency: vars.REPORT_AGENCY ?? episodeDefaults.agency,
     pollIntervalMs: vars.INTAKE_POLL_INTERVAL === 'off' ? undefined : vars.INTAKE_POLL_INTERVAL * 1000,
     source: vars.INTAKE_SOURCE,
     metricsBind: vars.INTAKE_METRICS_BIND === 'off' ? undefined : vars.INTAKE_METRICS_BIND,
@@ -63,6 +68,8 @@ export function parseIntakeConfig(env: NodeJS.ProcessEnv, base: Config): IntakeC
 
 /** The supervisor of new episodes on the local stack, whose embedded FHIR server holds it. */
 export const LOCAL_STACK_SUPERVISOR = 'Practitioner/local-supervisor';
+/** The reporter of the local stack's timeliness reports, held there too (not the agency of its episodes). */
+export const LOCAL_STACK_REPORT_AGENCY = 'Organization/local-agency';
 
 /** On the local stack (no FHIR_BASE_URL: the embedded server), what `npm start` gives the intake. */
 export function withLocalStackDefaults(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {

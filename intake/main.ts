@@ -15,6 +15,7 @@ import { startIntakeServer } from './http-server.ts';
 import { requireEpisodeDefaultsOnFhir } from './require-episode-defaults.ts';
 import { createProcessLog } from '../platform/logger.ts';
 import { ensurePolling, requestPoll } from './polling.ts';
+import { ensureReportSchedule, TIMELINESS_SCHEDULE_ID } from './timeliness-report-schedule.ts';
 import { temporalConnectionOptions } from '../platform/temporal-connection.ts';
 import { createJsonLogger } from '../platform/logger.ts';
 
@@ -57,6 +58,15 @@ async function main(): Promise<void> {
       episodeDefaults: config.episodeDefaults,
     });
     log.info('polling', { workflowId, intervalMs: config.pollIntervalMs });
+  }
+  // The monthly timeliness report needs the agency it reports for (its reporter).
+  const agency = config.reportAgency;
+  if (agency) {
+    const timeZone = config.episodeDefaults.policy.timeZone;
+    const outcome = await ensureReportSchedule(temporal, { taskQueue, agency, timeZone });
+    log.info('timeliness report schedule', { scheduleId: TIMELINESS_SCHEDULE_ID, outcome, agency, timeZone });
+  } else {
+    log.info('timeliness report schedule not set: neither REPORT_AGENCY nor INTAKE_AGENCY is set', { scheduleId: TIMELINESS_SCHEDULE_ID });
   }
   const server = await startIntakeServer({
     delivery: { temporal, fhir, taskQueue, defaults: config.episodeDefaults, log, metricMeter },

@@ -5,7 +5,7 @@
  * does not answer only delays the check to the Task writes, which retry.
  */
 import type { MedplumClient } from '@medplum/core';
-import type { Resource } from '@medplum/fhirtypes';
+import type { Organization, Practitioner, Resource } from '@medplum/fhirtypes';
 import { ConfigError } from '../platform/config.ts';
 import { httpStatusOf, isGone } from '../platform/fhir-http-error.ts';
 import type { EpisodeDefaults } from '../domain/episode/episode-defaults.ts';
@@ -28,13 +28,22 @@ export async function requireEpisodeDefaultsOnFhir(fhir: MedplumClient, defaults
   return 'resolved';
 }
 
-/** The local stack's embedded server starts empty: its default supervisor is created there. */
-export async function ensureLocalStackSupervisor(fhir: MedplumClient, reference: string): Promise<void> {
-  const id = reference.slice('Practitioner/'.length);
+/** The local stack's embedded server starts empty: the resources its defaults name are created there. */
+async function ensureOnLocalStack(fhir: MedplumClient, resource: (Practitioner | Organization) & { id: string }): Promise<void> {
   try {
-    await fhir.readResource('Practitioner', id, { cache: 'no-cache' });
+    await fhir.readResource(resource.resourceType, resource.id, { cache: 'no-cache' });
   } catch (error) {
     if (!isGone(error)) throw error;
-    await fhir.updateResource({ resourceType: 'Practitioner', id, active: true, name: [{ text: 'Local stack supervisor' }] });
+    await fhir.updateResource(resource);
   }
+}
+
+/** Its default supervisor. */
+export function ensureLocalStackSupervisor(fhir: MedplumClient, reference: string): Promise<void> {
+  return ensureOnLocalStack(fhir, { resourceType: 'Practitioner', id: reference.slice('Practitioner/'.length), active: true, name: [{ text: 'Local stack supervisor' }] });
+}
+
+/** The agency its timeliness reports are reported by (REPORT_AGENCY). */
+export function ensureLocalStackAgency(fhir: MedplumClient, reference: string): Promise<void> {
+  return ensureOnLocalStack(fhir, { resourceType: 'Organization', id: reference.slice('Organization/'.length), active: true, name: 'Local stack agency' });
 }

@@ -13,8 +13,8 @@ import { dirname, join, resolve } from 'node:path';
 import { startCodecServer } from '../worker/codec-server.ts';
 import type { RunningCodecServer } from '../worker/codec-server.ts';
 import { ConfigError, loadConfig } from '../platform/config.ts';
-import { LOCAL_STACK_SUPERVISOR } from '../intake/intake-config.ts';
-import { ensureLocalStackSupervisor } from '../intake/require-episode-defaults.ts';
+import { LOCAL_STACK_REPORT_AGENCY, LOCAL_STACK_SUPERVISOR } from '../intake/intake-config.ts';
+import { ensureLocalStackAgency, ensureLocalStackSupervisor } from '../intake/require-episode-defaults.ts';
 import { createFhirClient } from '../platform/fhir-client.ts';
 import type { Config, FhirAuth } from '../platform/config.ts';
 import { hostInUrl, isWildcardAddress } from '../fhir-server/host-check.ts';
@@ -211,6 +211,9 @@ async function main(): Promise<void> {
     if (!process.env.FHIR_BASE_URL && supervisor === LOCAL_STACK_SUPERVISOR) {
       await ensureLocalStackSupervisor(createFhirClient({ baseUrl: env.FHIR_BASE_URL, auth: fhirAuth.auth }), supervisor);
     }
+    // The monthly timeliness report's reporter: on the embedded server, a local agency unless one is named.
+    const reportAgency = process.env.REPORT_AGENCY || process.env.INTAKE_AGENCY || (process.env.FHIR_BASE_URL ? undefined : LOCAL_STACK_REPORT_AGENCY);
+    if (reportAgency === LOCAL_STACK_REPORT_AGENCY) await ensureLocalStackAgency(createFhirClient({ baseUrl: env.FHIR_BASE_URL, auth: fhirAuth.auth }), reportAgency);
     say('starting the worker…');
     worker = await startNodeService('worker', 'worker/main.ts', env, /worker started/);
     say('starting the event intake (rest-hook endpoint and FHIR polling)…');
@@ -223,6 +226,7 @@ async function main(): Promise<void> {
         INTAKE_METRICS_BIND: intakeMetricsBind(config),
         INTAKE_SECRET: intakeAuth.secret,
         INTAKE_SUPERVISOR: supervisor,
+        ...(reportAgency ? { REPORT_AGENCY: reportAgency } : {}),
       },
       /intake listening/,
     );

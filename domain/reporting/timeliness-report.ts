@@ -21,6 +21,12 @@ export interface TimelinessCounts {
 }
 
 export interface TimelinessReport extends TimelinessCounts {
+  /** Requirement Tasks due in the period: denominator + denominatorExclusion. */
+  initialPopulation: number;
+  /** Waived, superseded, withdrawn, discharged on or before the due date, and open but not yet due. */
+  denominatorExclusion: number;
+  /** Of the exclusions: still open, the due day not over at the report's time. */
+  notYetDue: number;
   /** The period's first and last local day (a calendar month in the agency's zone). */
   period: { start: LocalDate; end: LocalDate };
   /** By requirement code (`QR`, `CIP-INITIAL`, …). */

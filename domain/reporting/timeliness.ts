@@ -110,7 +110,7 @@ function count(counts: TimelinessCounts, outcome: TimelinessOutcome): void {
  */
 export function timelinessReportOf(tasks: Task[], period: { start: LocalDate; end: LocalDate }, timeZone: string, asOf?: Instant): TimelinessReport {
   const reportTime = asOf ?? endOfLocalDay(period.end, timeZone) + 1;
-  const report: TimelinessReport = { period: { ...period }, ...emptyCounts(), byCode: {}, bySpecialist: {}, late: [], lateItems: [] };
+  const report: TimelinessReport = { period: { ...period }, initialPopulation: 0, denominatorExclusion: 0, notYetDue: 0, ...emptyCounts(), byCode: {}, bySpecialist: {}, late: [], lateItems: [] };
   const seen = new Set<string>();
   for (const task of tasks) {
     const facts = requirementTaskFacts(task, timeZone);
@@ -118,10 +118,13 @@ export function timelinessReportOf(tasks: Task[], period: { start: LocalDate; en
     seen.add(facts.task);
     const outcome = timelinessOutcomeOf(task, facts.dueDate, reportTime, timeZone);
     count(report, outcome);
+    report.initialPopulation++;
+    if (outcome === 'not-yet-due') report.notYetDue++;
     count((report.byCode[facts.code] ??= emptyCounts()), outcome);
     if (facts.owner) count((report.bySpecialist[facts.owner] ??= emptyCounts()), outcome);
     if (isLate(outcome)) report.lateItems.push({ task: facts.task, code: facts.code, owner: facts.owner ?? '', dueDate: facts.dueDate, outcome });
   }
+  report.denominatorExclusion = report.initialPopulation - report.denominator;
   // Strata with nothing counted (only excluded Tasks) are left out.
   for (const strata of [report.byCode, report.bySpecialist]) {
     for (const [key, counts] of Object.entries(strata)) if (counts.denominator === 0) delete strata[key];

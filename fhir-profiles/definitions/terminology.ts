@@ -3,7 +3,7 @@
  * cannot exist in one and not the other (the build fails if a code lacks its definition).
  */
 import type { CodeSystem, CodeSystemConcept, ValueSet } from '@medplum/fhirtypes';
-import { canonicalUrl, CARE_TEAM_ROLE_VALUE_SET, CONTACT_HOURS_GROUP_SYSTEM, CONTACT_HOURS_GROUPS, SPECIALIST_REQUIREMENT_CODES, SPECIALIST_REQUIREMENT_SYSTEM, SPECIALIST_REQUIREMENT_VALUE_SET, SPECIALIST_TASK_STATUS_CODES, SPECIALIST_TASK_STATUS_SYSTEM, SPECIALIST_TASK_STATUS_VALUE_SET, type SpecialistTaskStatusCode, CONTACT_CLASS_VALUE_SET, CONTACT_KIND_SYSTEM, CONTACT_KIND_VALUE_SET, CONTACT_KINDS, EVIDENCE_OUTPUT_TYPE, HOSPITAL_STAY_CLASS_VALUE_SET, PERFORMER_TYPES, REQUIREMENT_CODES, REQUIREMENT_SYSTEM, REQUIREMENT_VALUE_SET, TASK_STATE_VALUE_SET, TASK_STATUS_CODES, TASK_STATUS_SYSTEM, TASK_STATUS_VALUE_SET, type ContactKind, type RequirementCode, type TaskStatusCode, V3_ACT_CODE } from '../../domain/vocabulary.ts';
+import { canonicalUrl, CARE_TEAM_ROLE_VALUE_SET, CONTACT_HOURS_GROUP_SYSTEM, CONTACT_HOURS_GROUPS, TIMELINESS_POPULATION_SYSTEM, TIMELINESS_POPULATIONS, TIMELINESS_STRATIFIER_SYSTEM, TIMELINESS_STRATIFIERS, SPECIALIST_REQUIREMENT_CODES, SPECIALIST_REQUIREMENT_SYSTEM, SPECIALIST_REQUIREMENT_VALUE_SET, SPECIALIST_TASK_STATUS_CODES, SPECIALIST_TASK_STATUS_SYSTEM, SPECIALIST_TASK_STATUS_VALUE_SET, type SpecialistTaskStatusCode, CONTACT_CLASS_VALUE_SET, CONTACT_KIND_SYSTEM, CONTACT_KIND_VALUE_SET, CONTACT_KINDS, EVIDENCE_OUTPUT_TYPE, HOSPITAL_STAY_CLASS_VALUE_SET, PERFORMER_TYPES, REQUIREMENT_CODES, REQUIREMENT_SYSTEM, REQUIREMENT_VALUE_SET, TASK_STATE_VALUE_SET, TASK_STATUS_CODES, TASK_STATUS_SYSTEM, TASK_STATUS_VALUE_SET, type ContactKind, type RequirementCode, type TaskStatusCode, V3_ACT_CODE } from '../../domain/vocabulary.ts';
 import { ESCALATION_CONCEPT, ruleOf } from '../../domain/rules/index.ts';
 import { SPECIALIST_RULES } from '../../domain/specialist/specialist-rules.ts';
 import { PACKAGE_VERSION } from '../package-id.ts';
@@ -50,6 +50,17 @@ const CONTACT_KIND_CONCEPTS: Record<ContactKind, Concept> = {
   collateral: { display: 'Collateral contact', definition: 'A contact about the client with family, a guardian, significant others or another agency (job description 2.J, 3.B); documented by a Collateral Note.' },
   crisis: { display: 'Crisis contact', definition: 'An unscheduled crisis intervention with the client, in or outside business hours (job description 2.M); documented by a crisis intervention note.' },
   'treatment-team': { display: 'Treatment team meeting', definition: "A treatment team meeting about the client's treatment plan (job description 3.E, 4); documented by Treatment Team Documentation." },
+};
+
+const TIMELINESS_STRATIFIER_CONCEPTS: Record<(typeof TIMELINESS_STRATIFIERS)[number], Concept> = {
+  code: { display: 'Requirement', definition: "By the Task's requirement code (Task.code from the documentation-requirement CodeSystem)." },
+  owner: { display: 'Specialist', definition: "By the Task's owner (Task.owner, the specialist it is assigned to)." },
+};
+
+const TIMELINESS_POPULATION_CONCEPTS: Record<(typeof TIMELINESS_POPULATIONS)[number], Concept> = {
+  'met-late': { display: 'Met late', definition: "Completed after the due date (businessStatus met-late, or executionPeriod.end after the due day's end)." },
+  overdue: { display: 'Overdue', definition: "Still open (not completed or cancelled) at the report's time, its due day over." },
+  'discharged-overdue': { display: 'Discharged overdue', definition: 'Cancelled at program discharge after its due date had passed unmet.' },
 };
 
 function concepts<C extends string>(codes: readonly C[], table: Record<C, Concept>): CodeSystemConcept[] {
@@ -152,6 +163,22 @@ export const contactHoursGroupCodeSystem = codeSystem(
   concepts(CONTACT_HOURS_GROUPS, CONTACT_HOURS_GROUP_CONCEPTS)
 );
 
+export const timelinessStratifierCodeSystem = codeSystem(
+  'timeliness-stratifier',
+  TIMELINESS_STRATIFIER_SYSTEM,
+  'Timeliness measure stratifier',
+  'Measure.group.stratifier.code and MeasureReport.group.stratifier.code of the timely-documentation measure.',
+  concepts(TIMELINESS_STRATIFIERS, TIMELINESS_STRATIFIER_CONCEPTS)
+);
+
+export const timelinessPopulationCodeSystem = codeSystem(
+  'timeliness-population',
+  TIMELINESS_POPULATION_SYSTEM,
+  'Timeliness measure population',
+  "The timely-documentation measure's populations reported besides HL7's measure-population codes: the denominator's Tasks not met on time, by why.",
+  concepts(TIMELINESS_POPULATIONS, TIMELINESS_POPULATION_CONCEPTS)
+);
+
 export const requirementValueSet = wholeSystem('documentation-requirement', REQUIREMENT_VALUE_SET, requirementCodeSystem);
 export const taskStatusValueSet = wholeSystem('requirement-task-status', TASK_STATUS_VALUE_SET, taskStatusCodeSystem);
 export const contactKindValueSet = wholeSystem('contact-kind', CONTACT_KIND_VALUE_SET, contactKindCodeSystem);
@@ -208,6 +235,8 @@ export const terminologyResources = [
   specialistRequirementCodeSystem,
   specialistTaskStatusCodeSystem,
   contactHoursGroupCodeSystem,
+  timelinessStratifierCodeSystem,
+  timelinessPopulationCodeSystem,
   requirementValueSet,
   taskStatusValueSet,
   contactKindValueSet,

@@ -50,6 +50,7 @@ import {
 } from '../../domain/vocabulary.ts';
 import { isBusinessDay } from '../../domain/calendar/business-days.ts';
 import { backportBundle, notifyAsBackport, notifyAsMedplum, writeAsEhr } from './fhir-sender.ts';
+import { waitFor } from '../wait-for.ts';
 
 
 /** A FHIR server the suite runs against, and what it does beyond plain REST. */
@@ -180,16 +181,6 @@ export function defineEhrSuite(server: EhrServer): void {
       expect(response.status, query).toBe(200);
       const bundle = (await response.json()) as { entry?: { resource: Task }[] };
       return (bundle.entry ?? []).map((entry) => entry.resource.identifier?.find((identifier) => identifier.system === TASK_IDENTIFIER_SYSTEM)?.value ?? '');
-    }
-
-    async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = await probe();
-        if (found !== undefined) return found;
-        if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
     }
 
     const taskWith = (identifier: string, ready: (task: Task) => boolean = () => true) =>
