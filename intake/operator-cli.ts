@@ -32,6 +32,7 @@ import { assignEpisode } from './assign.ts';
 import { caseloadOf } from './caseload.ts';
 import { caseloadJson, caseloadTable } from './caseload-view.ts';
 import { monthlyTimelinessReport } from './report.ts';
+import { isReportMonth } from '../domain/reporting/report-month.ts';
 import { reportJson, reportTable } from './report-table.ts';
 import { reportPage } from './report-page.ts';
 import type { FhirRefusal } from '../domain/episode/episode-activities.ts';
@@ -74,7 +75,7 @@ const assignArgs = z.strictObject({
 });
 const caseloadArgs = z.strictObject({ weeks: z.coerce.number().int().min(1).max(52).optional() });
 const reportArgs = z.strictObject({
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'not YYYY-MM'),
+  month: z.string().refine(isReportMonth, 'not YYYY-MM'),
   specialist: practitionerArg.optional(),
   html: z.string().min(1, 'needs a file name').optional(),
 });

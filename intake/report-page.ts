@@ -6,7 +6,7 @@
  * counts only; every interpolated value is escaped.
  */
 import type { TimelinessCounts, TimelinessReport } from '../domain/reporting/timeliness-report.ts';
-import { ratePercent } from './report-table.ts';
+import { notCountedLine, ratePercent } from './report-table.ts';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escape = (value: string | number) => String(value).replace(/[&<>"']/g, (char) => ESCAPES[char] as string);
@@ -116,6 +116,7 @@ td.id { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
 .outcome.met-late { background: #fef3c7; color: #7c4a03; }
 .outcome.overdue { background: #fee2e2; color: #991b1b; }
 .outcome.discharged-overdue { background: #e5e7eb; color: #374151; }
+.excluded { color: var(--muted); font-size: 13px; margin: 8px 2px 0; }
 .note { color: var(--muted); font-size: 13px; margin-top: 28px; }
 @media print { body { background: #fff; } main { padding: 0; } }
 `;
@@ -156,6 +157,7 @@ export function reportPage(report: TimelinessReport, specialist?: string): strin
 <div><dt>discharged overdue</dt><dd>${report.dischargedOverdue}</dd></div>
 </dl>
 </section>
+${report.denominatorExclusion ? `<p class="excluded">${escape(notCountedLine(report).replace(/^not counted/, 'Not counted'))}.</p>` : ''}
 <h2>On-time rate</h2>
 ${rateChart('chart-by-rule', 'By rule', byCode, report.rate, labelWidth)}
 ${rateChart('chart-by-specialist', 'By specialist', bySpecialist, report.rate, labelWidth)}

@@ -15,7 +15,10 @@ const countsJson = (counts: TimelinessCounts) => ({
 
 const strataJson = (strata: Record<string, TimelinessCounts>) => Object.fromEntries(Object.keys(strata).sort().map((key) => [key, countsJson(strata[key] as TimelinessCounts)]));
 
-/** `{"period":{"start","end"},"denominator","numerator","rate","metLate","overdue","dischargedOverdue","byCode":{…},"bySpecialist":{…},"late":["Task/…"]}`. */
+/**
+ * `{"period":{"start","end"},"denominator","numerator","rate","metLate","overdue","dischargedOverdue",
+ * "initialPopulation","denominatorExclusion","notYetDue","byCode":{…},"bySpecialist":{…},"late":["Task/…"]}`.
+ */
 export function reportJson(report: TimelinessReport): string {
   return JSON.stringify({
     period: { start: report.period.start, end: report.period.end },
@@ -25,6 +28,9 @@ export function reportJson(report: TimelinessReport): string {
     metLate: report.metLate,
     overdue: report.overdue,
     dischargedOverdue: report.dischargedOverdue,
+    initialPopulation: report.initialPopulation,
+    denominatorExclusion: report.denominatorExclusion,
+    notYetDue: report.notYetDue,
     byCode: strataJson(report.byCode),
     bySpecialist: strataJson(report.bySpecialist),
     late: report.late,
@@ -41,6 +47,12 @@ function countsRow(label: string, width: number, counts: TimelinessCounts): stri
   return [label.padEnd(width), ...[...cells, ratePercent(counts.rate)].map((cell, column) => cell.padStart((COLUMNS[column] as string).length))].join('  ');
 }
 
+/** The Tasks due that the rate leaves out. */
+export function notCountedLine(report: TimelinessReport): string {
+  const notYetDue = report.notYetDue ? `, ${report.notYetDue} not yet due` : '';
+  return `not counted: ${report.denominatorExclusion} of ${report.initialPopulation} due (waived, superseded, withdrawn, discharged before due${notYetDue})`;
+}
+
 /**
  * The counts by rule, then the total: the agency's, or with `specialist` that one specialist's
  * (the report then covers only their Tasks). Without it, the counts by specialist follow. Then the
@@ -55,6 +67,7 @@ export function reportTable(report: TimelinessReport, specialist?: string): stri
   const lines = [`On-time documentation, ${report.period.start.slice(0, 7)} (due ${report.period.start} to ${report.period.end})`, '', header('rule')];
   for (const code of codes) lines.push(countsRow(code, width, report.byCode[code] as TimelinessCounts));
   lines.push(countsRow(total, width, report));
+  if (report.denominatorExclusion) lines.push(notCountedLine(report));
   if (specialists.length) {
     lines.push('', header('specialist'));
     for (const owner of specialists) lines.push(countsRow(owner, width, report.bySpecialist[owner] as TimelinessCounts));

@@ -3,7 +3,8 @@
  * from the requirement Tasks on the FHIR server, the agency's or one specialist's (their Tasks' owner).
  */
 import type { MedplumClient } from '@medplum/core';
-import { lastDayOfMonthOf, type Instant } from '../domain/calendar/local-date.ts';
+import type { Instant } from '../domain/calendar/local-date.ts';
+import { periodOfMonth } from '../domain/reporting/report-month.ts';
 import { requirementTaskFacts, timelinessReportOf } from '../domain/reporting/timeliness.ts';
 import type { TimelinessReport } from '../domain/reporting/timeliness-report.ts';
 import { requirementTasksDue } from '../activities/requirement-tasks-due.ts';
@@ -13,8 +14,7 @@ import { requirementTasksDue } from '../activities/requirement-tasks-due.ts';
  * overdue, the others (later in a month not over yet) not yet counted.
  */
 export async function monthlyTimelinessReport(fhir: MedplumClient, month: string, timeZone: string, asOf: Instant, specialist?: string): Promise<TimelinessReport> {
-  const start = `${month}-01`;
-  const period = { start, end: lastDayOfMonthOf(start) };
+  const period = periodOfMonth(month);
   const tasks = await requirementTasksDue(fhir, period, timeZone);
   const owned = specialist === undefined ? tasks : tasks.filter((task) => requirementTaskFacts(task, timeZone)?.owner === specialist);
   return timelinessReportOf(owned, period, timeZone, asOf);

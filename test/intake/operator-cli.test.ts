@@ -25,7 +25,7 @@ import { episodeStartOptions } from '../../workflows/episode/start-options.ts';
 import { localDateOf } from '../../domain/rules/index.ts';
 import { defaultAgencyPolicy } from '../../domain/rules/index.ts';
 import { freePort } from '../../platform/free-port.ts';
-import { dueTask, type DueTask } from '../reporting/requirement-tasks.ts';
+import { dueTask, JANUARY_2026, JANUARY_TASKS } from '../../domain/reporting/timeliness-fixtures.ts';
 import { writeAsEhr } from './fhir-sender.ts';
 
 const TASK_QUEUE = 'care-episodes-cli';
@@ -281,75 +281,60 @@ test('assign refuses the 31st episode without an override, and records an accept
 
 test('report --month: the requirement Tasks due that month on the FHIR server, as JSON, table and page; --specialist; usage and unreachable', async () => {
   const zone = defaultAgencyPolicy.timeZone;
-  const [a, b] = ['Practitioner/cli-rep-a', 'Practitioner/cli-rep-b'];
-  const due: DueTask[] = [
-    { episode: 'rep1', code: 'CIP-INITIAL', owner: a, dueDate: '2026-03-05', stage: 'met-on-time', on: '2026-03-04' },
-    { episode: 'rep2', code: 'QR', owner: a, dueDate: '2026-03-10', stage: 'met-late', on: '2026-03-12' },
-    { episode: 'rep3', code: 'NOTE-INDIVIDUAL', owner: b, dueDate: '2026-03-16', stage: 'overdue' },
-    { episode: 'rep4', code: 'QR', owner: b, dueDate: '2026-03-20', stage: 'waived', on: '2026-03-12' },
-    { episode: 'rep5', code: 'DISCHARGE-PLAN', owner: b, dueDate: '2026-03-25', stage: 'discharged', on: '2026-03-27' },
-    { episode: 'rep6', code: 'CIP-INITIAL', owner: a, dueDate: '2026-03-30', stage: 'discharged', on: '2026-03-28' },
-    { episode: 'rep7', code: 'NOTE-INDIVIDUAL', owner: b, dueDate: '2026-03-31', stage: 'met-on-time', on: '2026-03-31' },
-    // Outside the month, and not counted in it.
-    { episode: 'rep8', code: 'QR', owner: a, dueDate: '2026-04-01', stage: 'open' },
-    { episode: 'rep9', code: 'QR', owner: a, dueDate: '2026-02-28', stage: 'met-late', on: '2026-03-02' },
-  ];
-  const ids: Record<string, string> = {};
-  for (const task of due) ids[task.episode] = (await writeAsEhr<Task>(fhirServer.baseUrl, dueTask(task, zone))).id as string;
-  const escalation: DueTask = { episode: 'rep3', code: 'ESCALATION', owner: 'Practitioner/cli-sup', dueDate: '2026-03-18', stage: 'open', escalatedTaskId: ids.rep3 as string };
-  await writeAsEhr<Task>(fhirServer.baseUrl, dueTask(escalation, zone));
-
+  for (const due of JANUARY_TASKS) await writeAsEhr<Task>(fhirServer.baseUrl, dueTask(due, zone));
+  const [a, b] = ['Practitioner/example-specialist', 'Practitioner/example-supervisor'];
   const counts = (denominator: number, numerator: number, metLate: number, overdue: number, dischargedOverdue: number, rate: number | null) => ({ denominator, numerator, metLate, overdue, dischargedOverdue, rate });
-  const json = await cli('report', '--month', '2026-03', '--json');
+
+  const json = await cli('report', '--month', '2026-01', '--json');
   expect(json.code).toBe(0);
+  // Waived, withdrawn, superseded and discharged before due are not counted; the Task still open past its due day is overdue.
   expect(JSON.parse(json.out)).toEqual({
-    period: { start: '2026-03-01', end: '2026-03-31' },
-    ...counts(5, 2, 1, 1, 1, 0.4),
-    byCode: {
-      'CIP-INITIAL': counts(1, 1, 0, 0, 0, 1),
-      'DISCHARGE-PLAN': counts(1, 0, 0, 0, 1, 0),
-      'NOTE-INDIVIDUAL': counts(2, 1, 0, 1, 0, 0.5),
-      QR: counts(1, 0, 1, 0, 0, 0),
-    },
-    bySpecialist: { [a]: counts(2, 1, 1, 0, 0, 0.5), [b]: counts(3, 1, 0, 1, 1, 0.33) },
-    late: [`Task/${ids.rep2}`, `Task/${ids.rep3}`, `Task/${ids.rep5}`],
+    period: JANUARY_2026,
+    ...counts(7, 3, 1, 2, 1, 0.43),
+    initialPopulation: 11,
+    denominatorExclusion: 4,
+    notYetDue: 0,
+    byCode: { 'DISCHARGE-PLAN': counts(1, 0, 0, 0, 1, 0), 'NOTE-INDIVIDUAL': counts(3, 1, 0, 2, 0, 0.33), QR: counts(3, 2, 1, 0, 0, 0.67) },
+    bySpecialist: { [a]: counts(4, 2, 1, 1, 0, 0.5), [b]: counts(3, 1, 0, 1, 1, 0.33) },
+    late: ['Task/tl-plan-discharged-after', 'Task/tl-qr-late', 'Task/tl-note-overdue', 'Task/tl-note-open-past'],
   });
-  console.log(`care-episodes report --month 2026-03 --json: ${json.out}`);
+  console.log(`care-episodes report --month 2026-01 --json: ${json.out}`);
 
   const html = join(mkdtempSync(join(tmpdir(), 'cli-report-')), 'report.html');
-  const table = await cli('report', '--month', '2026-03', '--html', html);
+  const table = await cli('report', '--month', '2026-01', '--html', html);
   expect(table.code).toBe(0);
   const lines = table.out.split('\n');
-  expect(lines[0]).toBe('On-time documentation, 2026-03 (due 2026-03-01 to 2026-03-31)');
-  expect(lines.some((line) => /^agency +5 +2 +1 +1 +1 +40%$/.test(line))).toBe(true);
+  expect(lines[0]).toBe('On-time documentation, 2026-01 (due 2026-01-01 to 2026-01-31)');
+  expect(lines.some((line) => /^agency +7 +3 +1 +2 +1 +43%$/.test(line))).toBe(true);
   expect(lines.at(-1)).toBe(`page written to ${html}`);
   const page = readFileSync(html, 'utf8');
-  expect(page).toContain('<title>On-time documentation, 2026-03</title>');
-  expect(page).toContain(`Task/${ids.rep5}`);
-  console.log(`care-episodes report --month 2026-03:\n${table.out}`);
+  expect(page).toContain('<title>On-time documentation, 2026-01</title>');
+  expect(page).toContain('Task/tl-note-open-past');
+  console.log(`care-episodes report --month 2026-01:\n${table.out}`);
 
-  const mine = await cli('report', '--month', '2026-03', '--specialist', 'cli-rep-b', '--json');
-  expect(JSON.parse(mine.out)).toMatchObject({ ...counts(3, 1, 0, 1, 1, 0.33), bySpecialist: { [b]: counts(3, 1, 0, 1, 1, 0.33) }, late: [`Task/${ids.rep3}`, `Task/${ids.rep5}`] });
-  expect((await cli('report', '--month', '2026-03', '--specialist', 'Practitioner/cli-rep-b')).out).toMatch(/^Practitioner\/cli-rep-b +3 +1 +0 +1 +1 +33%$/m);
+  const mine = await cli('report', '--month', '2026-01', '--specialist', 'example-supervisor', '--json');
+  expect(JSON.parse(mine.out)).toMatchObject({ ...counts(3, 1, 0, 1, 1, 0.33), bySpecialist: { [b]: counts(3, 1, 0, 1, 1, 0.33) }, late: ['Task/tl-plan-discharged-after', 'Task/tl-note-overdue'] });
+  expect((await cli('report', '--month', '2026-01', '--specialist', 'Practitioner/example-supervisor')).out).toMatch(/^Practitioner\/example-supervisor +3 +1 +0 +1 +1 +33%$/m);
   expect(JSON.parse((await cli('report', '--month', '2025-03', '--json')).out)).toMatchObject({ denominator: 0, rate: null, late: [] });
 
-  for (const argv of [['report'], ['report', '--month', '2026-13'], ['report', '--month', '2026-3'], ['report', '2026-03', '--month', '2026-03'], ['report', '--month', '2026-03', '--specialist', 'Organization/o1'], ['report', '--month', '2026-03', '--html']]) {
-    expect((await cli(...argv)).code, argv.join(' ')).toBe(2);
-  }
   // The FHIR server and the agency policy only: no Temporal, no payload codec. (Not spawnSync: the FHIR server runs in this process.)
-  const alone = await promisify(execFile)(process.execPath, [new URL('../../intake/operator-cli.ts', import.meta.url).pathname, 'report', '--month', '2026-03', '--json'], {
+  const alone = await promisify(execFile)(process.execPath, [new URL('../../intake/operator-cli.ts', import.meta.url).pathname, 'report', '--month', '2026-01', '--json'], {
     env: { PATH: process.env.PATH, FHIR_BASE_URL: fhirServer.baseUrl, TEMPORAL_ADDRESS: '127.0.0.1:1' },
   });
   expect(alone.stderr).toBe('');
-  expect(JSON.parse(alone.stdout)).toMatchObject({ denominator: 5 });
+  expect(JSON.parse(alone.stdout)).toMatchObject({ denominator: 7 });
   const help = spawnSync(process.execPath, [new URL('../../intake/operator-cli.ts', import.meta.url).pathname, '--help'], { encoding: 'utf8' });
   expect(help.stdout).toContain('report --month <YYYY-MM> [--specialist <Practitioner id>] [--json] [--html FILE]');
+
+  for (const argv of [['report'], ['report', '--month', '2026-13'], ['report', '--month', '2026-3'], ['report', '2026-01', '--month', '2026-01'], ['report', '--month', '2026-01', '--specialist', 'Organization/o1'], ['report', '--month', '2026-01', '--html']]) {
+    expect((await cli(...argv)).code, argv.join(' ')).toBe(2);
+  }
   const reachable = env.FHIR_BASE_URL as string;
   env.FHIR_BASE_URL = `http://127.0.0.1:${await freePort()}/fhir`;
   try {
-    const unreachable = await cli('report', '--month', '2026-03');
+    const unreachable = await cli('report', '--month', '2026-01');
     expect(unreachable.code).toBe(69);
-    expect(unreachable.out).toMatch(/^unreachable: search Task due 2026-03-01\.\.2026-03-31: no answer \(ECONNREFUSED\)/);
+    expect(unreachable.out).toMatch(/^unreachable: search Task due 2026-01-01\.\.2026-01-31: no answer \(ECONNREFUSED\)/);
   } finally {
     env.FHIR_BASE_URL = reachable;
   }

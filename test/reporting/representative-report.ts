@@ -25,6 +25,9 @@ export function representativeReport(): TimelinessReport {
   return {
     period: { start: '2026-11-01', end: '2026-11-30' },
     ...counts(48, 39, 5, 3, 1),
+    initialPopulation: 55,
+    denominatorExclusion: 7,
+    notYetDue: 0,
     byCode: {
       'ANNUAL-ASSESSMENT': counts(3, 3, 0, 0, 0),
       'CIP-INITIAL': counts(6, 4, 1, 1, 0),
