@@ -2,12 +2,14 @@
 /**
  * `care-episodes <command>`: the operator's view of episodes, through Temporal (search attributes,
  * the `getState` query, the `recordEvent` update) and the intake's mapping; of specialists, through
- * their workflow's `getCaseload` query and `requestAssignment` update. Ids, codes and dates only.
+ * their workflow's `getCaseload` query and `requestAssignment` update; of the documentation's
+ * timeliness, through the requirement Tasks on the FHIR server (`report`). Ids, codes and dates only.
  *
  * Exit codes: 0 done, 1 refused or failed, 2 usage error, 69 Temporal or FHIR unreachable, 78 configuration.
  */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { z } from 'zod';
 import { type Config, ConfigError, loadConfig } from '../platform/config.ts';
 import { createDataConverter, resolveCodecKeys } from '../platform/data-converter.ts';
@@ -29,6 +31,11 @@ import type { AgencyPolicy } from '../domain/rules/index.ts';
 import { assignEpisode } from './assign.ts';
 import { caseloadOf } from './caseload.ts';
 import { caseloadJson, caseloadTable } from './caseload-view.ts';
+import { monthlyTimelinessReport } from './report.ts';
+import { isReportMonth } from '../domain/reporting/report-month.ts';
+import { reportJson, reportTable } from './report-table.ts';
+import { reportPage } from './report-page.ts';
+import type { FhirRefusal } from '../domain/episode/episode-activities.ts';
 
 const USAGE = `usage: care-episodes <command> [options]
 
@@ -43,6 +50,10 @@ commands:
                                                             unless a supervisor overrides; then EpisodeOfCare.careManager in FHIR
   caseload <Practitioner id> [--weeks N] [--json]           a specialist's caseload and cap, episodes, contact hours per week
                                                             (the last N complete weeks, default the policy's window) and average
+  report --month <YYYY-MM> [--specialist <Practitioner id>] [--json] [--html FILE]
+                                                            on-time documentation of the requirement Tasks due that month
+                                                            (agency time zone), by rule and by specialist, and the late ones;
+                                                            --json the figures as JSON, --html FILE also a page to open offline
   redeliver <Type>/<id>                                     read a resource from FHIR and deliver its events again
   backfill --since <YYYY-MM-DD>                             have the polling read the changes since that day again
                                                             (it starts no episode that ended before it)
@@ -63,6 +74,11 @@ const assignArgs = z.strictObject({
   overrideBy: z.string().regex(referencePattern('Practitioner'), 'not Practitioner/<id>').optional(),
 });
 const caseloadArgs = z.strictObject({ weeks: z.coerce.number().int().min(1).max(52).optional() });
+const reportArgs = z.strictObject({
+  month: z.string().refine(isReportMonth, 'not YYYY-MM'),
+  specialist: practitionerArg.optional(),
+  html: z.string().min(1, 'needs a file name').optional(),
+});
 const resourceArg = z.string().regex(referencePattern('EpisodeOfCare|Encounter|QuestionnaireResponse|Task'), 'not <EpisodeOfCare|Encounter|QuestionnaireResponse|Task>/<id>');
 
 function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
@@ -99,6 +115,8 @@ export async function runOperatorCli(argv: string[], io: Io): Promise<number> {
       since: { type: 'string' },
       'override-by': { type: 'string' },
       weeks: { type: 'string' },
+      month: { type: 'string' },
+      html: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -110,6 +128,8 @@ export async function runOperatorCli(argv: string[], io: Io): Promise<number> {
   }
   if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   const config = io.config();
+  // FHIR and the agency's time zone only: no Temporal.
+  if (command === 'report') return await report(target, values, config, io);
   const dataConverter = createDataConverter(resolveCodecKeys(config));
   const episodeDefaults = command === 'redeliver' ? io.episodeDefaults(config) : undefined;
   const connection = await Connection.connect({ ...temporalConnectionOptions(config.temporal), connectTimeout: 5_000 });
@@ -221,6 +241,18 @@ export async function runOperatorCli(argv: string[], io: Io): Promise<number> {
   }
 }
 
+async function report(target: string | undefined, values: { month?: string; specialist?: string; html?: string; json: boolean }, config: Config, io: Io): Promise<number> {
+  if (target) throw new UsageError(`unexpected arguments: ${target}`);
+  const { month, specialist, html } = parsed(reportArgs, { month: values.month, specialist: values.specialist, html: values.html }, 'report options');
+  const owner = specialist === undefined ? undefined : `Practitioner/${specialist}`;
+  const { timeZone } = io.agencyPolicy(config);
+  const timeliness = await monthlyTimelinessReport(createFhirClient(config.fhir), month, timeZone, Date.now(), owner);
+  if (html !== undefined) writeFileSync(html, reportPage(timeliness, owner));
+  for (const line of values.json ? [reportJson(timeliness)] : reportTable(timeliness, owner)) io.out(line);
+  if (html !== undefined && !values.json) io.out(`page written to ${html}`);
+  return 0;
+}
+
 async function record(temporal: Client, episode: string, event: EpisodeEventInput, io: Io): Promise<number> {
   try {
     const receipt = await temporal.workflow.getHandle(episodeWorkflowId(episode)).executeUpdate(recordEvent, { args: [event] });
@@ -235,12 +267,15 @@ async function record(temporal: Client, episode: string, event: EpisodeEventInpu
   }
 }
 
+/** A FHIR search of ours (activities/) that no server answered: classifyFhirError's refusal of status 0. */
+const isFhirUnanswered = (error: unknown) => error instanceof ApplicationFailure && (error.details?.[0] as FhirRefusal | undefined)?.status === 0;
+
 /** The exit code of an error the CLI let through. */
 export function exitCodeOf(error: unknown): { code: number; message: string } {
   const { message } = error as Error;
   if (error instanceof ConfigError) return { code: 78, message };
   if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return { code: 2, message: `${message}\n\n${USAGE}` };
-  if (error instanceof DeliveryUnavailable || /connect|unavailable|deadline/i.test(message)) return { code: 69, message: `unreachable: ${message}` };
+  if (error instanceof DeliveryUnavailable || isFhirUnanswered(error) || /connect|unavailable|deadline/i.test(message)) return { code: 69, message: `unreachable: ${message}` };
   return { code: 1, message: `failed: ${message}` };
 }
 

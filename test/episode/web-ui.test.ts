@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { chromium } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { startFhirServer } from '../../fhir-server/server.ts';
 import { startTemporalDevServer } from '../../local-stack/dev-server.ts';
@@ -17,10 +16,9 @@ import { createCareWorker } from '../../worker/worker.ts';
 import { getState } from '../../workflows/episode/messages.ts';
 import { episodeStartOptions } from '../../workflows/episode/start-options.ts';
 import type { clientEpisode } from '../../workflows/index.ts';
+import { launchHeadlessChromium, TEST_RESULTS as RESULTS } from '../headless-chromium.ts';
 import { episodeInput } from './harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const RESULTS = new URL('../../test-results/', import.meta.url).pathname;
 
 test('Web UI: list filtered by patient shows the episode and its summary; the details page shows the requirements', { timeout: 240_000 }, async () => {
   mkdirSync(RESULTS, { recursive: true });
@@ -30,7 +28,7 @@ test('Web UI: list filtered by patient shows the episode and its summary; the de
   const worker = await createCareWorker({ connection, namespace: temporal.namespace, taskQueue: 'ui-test', fhir: createFhirClient({ baseUrl: fhirServer.baseUrl, auth: { kind: 'none' } }) });
   const running = worker.run();
   const client = new Client({ connection: await Connection.connect({ address: temporal.address }), namespace: temporal.namespace });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const browser = await launchHeadlessChromium();
   try {
     // Admitted three weeks ago: CIP-INITIAL is overdue and escalated.
     const admitted = new Date(Date.now() - 21 * 86_400_000).toISOString().slice(0, 10);

@@ -1,10 +1,11 @@
-/** The operator CLI against the dev server and a worker: list, show, admit/release by hand, discharge, redeliver, assign, caseload; exit codes. */
-import { spawnSync } from 'node:child_process';
+/** The operator CLI against the dev server and a worker: list, show, admit/release by hand, discharge, redeliver, assign, caseload, report; exit codes. */
+import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EpisodeOfCare } from '@medplum/fhirtypes';
+import { promisify } from 'node:util';
+import type { EpisodeOfCare, Task } from '@medplum/fhirtypes';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -22,6 +23,9 @@ import { getPollingState } from '../../workflows/polling/fhir-polling.ts';
 import { getState } from '../../workflows/episode/messages.ts';
 import { episodeStartOptions } from '../../workflows/episode/start-options.ts';
 import { localDateOf } from '../../domain/rules/index.ts';
+import { defaultAgencyPolicy } from '../../domain/rules/index.ts';
+import { freePort } from '../../platform/free-port.ts';
+import { dueTask, JANUARY_2026, JANUARY_TASKS } from '../../domain/reporting/timeliness-fixtures.ts';
 import { writeAsEhr } from './fhir-sender.ts';
 
 const TASK_QUEUE = 'care-episodes-cli';
@@ -272,5 +276,66 @@ test('assign refuses the 31st episode without an override, and records an accept
     expect(caseload.episodes).toHaveLength(31);
   } finally {
     await client.connection.close();
+  }
+});
+
+test('report --month: the requirement Tasks due that month on the FHIR server, as JSON, table and page; --specialist; usage and unreachable', async () => {
+  const zone = defaultAgencyPolicy.timeZone;
+  for (const due of JANUARY_TASKS) await writeAsEhr<Task>(fhirServer.baseUrl, dueTask(due, zone));
+  const [a, b] = ['Practitioner/example-specialist', 'Practitioner/example-supervisor'];
+  const counts = (denominator: number, numerator: number, metLate: number, overdue: number, dischargedOverdue: number, rate: number | null) => ({ denominator, numerator, metLate, overdue, dischargedOverdue, rate });
+
+  const json = await cli('report', '--month', '2026-01', '--json');
+  expect(json.code).toBe(0);
+  // Waived, withdrawn, superseded and discharged before due are not counted; the Task still open past its due day is overdue.
+  expect(JSON.parse(json.out)).toEqual({
+    period: JANUARY_2026,
+    ...counts(7, 3, 1, 2, 1, 0.43),
+    initialPopulation: 11,
+    denominatorExclusion: 4,
+    notYetDue: 0,
+    byCode: { 'DISCHARGE-PLAN': counts(1, 0, 0, 0, 1, 0), 'NOTE-INDIVIDUAL': counts(3, 1, 0, 2, 0, 0.33), QR: counts(3, 2, 1, 0, 0, 0.67) },
+    bySpecialist: { [a]: counts(4, 2, 1, 1, 0, 0.5), [b]: counts(3, 1, 0, 1, 1, 0.33) },
+    late: ['Task/tl-plan-discharged-after', 'Task/tl-qr-late', 'Task/tl-note-overdue', 'Task/tl-note-open-past'],
+  });
+  console.log(`care-episodes report --month 2026-01 --json: ${json.out}`);
+
+  const html = join(mkdtempSync(join(tmpdir(), 'cli-report-')), 'report.html');
+  const table = await cli('report', '--month', '2026-01', '--html', html);
+  expect(table.code).toBe(0);
+  const lines = table.out.split('\n');
+  expect(lines[0]).toBe('On-time documentation, 2026-01 (due 2026-01-01 to 2026-01-31)');
+  expect(lines.some((line) => /^agency +7 +3 +1 +2 +1 +43%$/.test(line))).toBe(true);
+  expect(lines.at(-1)).toBe(`page written to ${html}`);
+  const page = readFileSync(html, 'utf8');
+  expect(page).toContain('<title>On-time documentation, 2026-01</title>');
+  expect(page).toContain('Task/tl-note-open-past');
+  console.log(`care-episodes report --month 2026-01:\n${table.out}`);
+
+  const mine = await cli('report', '--month', '2026-01', '--specialist', 'example-supervisor', '--json');
+  expect(JSON.parse(mine.out)).toMatchObject({ ...counts(3, 1, 0, 1, 1, 0.33), bySpecialist: { [b]: counts(3, 1, 0, 1, 1, 0.33) }, late: ['Task/tl-plan-discharged-after', 'Task/tl-note-overdue'] });
+  expect((await cli('report', '--month', '2026-01', '--specialist', 'Practitioner/example-supervisor')).out).toMatch(/^Practitioner\/example-supervisor +3 +1 +0 +1 +1 +33%$/m);
+  expect(JSON.parse((await cli('report', '--month', '2025-03', '--json')).out)).toMatchObject({ denominator: 0, rate: null, late: [] });
+
+  // The FHIR server and the agency policy only: no Temporal, no payload codec. (Not spawnSync: the FHIR server runs in this process.)
+  const alone = await promisify(execFile)(process.execPath, [new URL('../../intake/operator-cli.ts', import.meta.url).pathname, 'report', '--month', '2026-01', '--json'], {
+    env: { PATH: process.env.PATH, FHIR_BASE_URL: fhirServer.baseUrl, TEMPORAL_ADDRESS: '127.0.0.1:1' },
+  });
+  expect(alone.stderr).toBe('');
+  expect(JSON.parse(alone.stdout)).toMatchObject({ denominator: 7 });
+  const help = spawnSync(process.execPath, [new URL('../../intake/operator-cli.ts', import.meta.url).pathname, '--help'], { encoding: 'utf8' });
+  expect(help.stdout).toContain('report --month <YYYY-MM> [--specialist <Practitioner id>] [--json] [--html FILE]');
+
+  for (const argv of [['report'], ['report', '--month', '2026-13'], ['report', '--month', '2026-3'], ['report', '2026-01', '--month', '2026-01'], ['report', '--month', '2026-01', '--specialist', 'Organization/o1'], ['report', '--month', '2026-01', '--html']]) {
+    expect((await cli(...argv)).code, argv.join(' ')).toBe(2);
+  }
+  const reachable = env.FHIR_BASE_URL as string;
+  env.FHIR_BASE_URL = `http://127.0.0.1:${await freePort()}/fhir`;
+  try {
+    const unreachable = await cli('report', '--month', '2026-01');
+    expect(unreachable.code).toBe(69);
+    expect(unreachable.out).toMatch(/^unreachable: search Task due 2026-01-01\.\.2026-01-31: no answer \(ECONNREFUSED\)/);
+  } finally {
+    env.FHIR_BASE_URL = reachable;
   }
 });

@@ -18,7 +18,6 @@ import type { Task } from '@medplum/fhirtypes';
 import { Client, Connection } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
 import { addDays, format, parseISO } from 'date-fns';
-import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { PROJECT_ROOT } from '../../local-stack/tools.ts';
@@ -34,6 +33,7 @@ import { CARE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.ts';
 import { REQUIREMENT_TASK_PROFILE, TASK_IDENTIFIER_SYSTEM } from '../../domain/vocabulary.ts';
 import { startLocalStackProcess } from './local-stack-process.ts';
 import type { LocalStackProcess } from './local-stack-process.ts';
+import { launchHeadlessChromium } from '../headless-chromium.ts';
 
 const MARKER = `phimarker${Date.now().toString(36)}`;
 const TIME_ZONE = 'America/Chicago';
@@ -150,10 +150,7 @@ test('payload-only fields are encrypted at rest, kept out of logs, and readable 
   }
 
   // The Web UI shows what the worker wrote, decoded by the codec server, in a real browser.
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchHeadlessChromium();
   const codecRequests: string[] = [];
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1600 } });
