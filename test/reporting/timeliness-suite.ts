@@ -19,6 +19,9 @@ import type { EhrServer } from '../intake/ehr-suite.ts';
 import type { timelinessReport } from '../../workflows/index.ts';
 import { writeAsEhr } from '../intake/fhir-sender.ts';
 import { waitFor } from '../wait-for.ts';
+import { runOperatorCli } from '../../intake/operator-cli.ts';
+import { parseConfig } from '../../platform/config.ts';
+import { parseAgencyPolicy } from '../../domain/rules/index.ts';
 import { startCareStack, type CareStack } from '../care-stack.ts';
 
 export function defineTimelinessSuite(server: Pick<EhrServer, 'name' | 'start'>): void {
@@ -102,6 +105,31 @@ export function defineTimelinessSuite(server: Pick<EhrServer, 'name' | 'start'>)
         expect((await byIdentifier<MeasureReport>('MeasureReport', TIMELINESS_REPORT_IDENTIFIER_SYSTEM, value)).map((report) => report.subject?.reference)).toEqual([individual.specialist]);
         expect(await byIdentifier<List>('List', TIMELINESS_LIST_IDENTIFIER_SYSTEM, value)).toHaveLength(1);
       }
+      // The operator's CLI reads the same Tasks and says the same.
+      const printed: string[] = [];
+      const config = parseConfig({ FHIR_BASE_URL: stack.fhirBaseUrl });
+      const cliCode = await runOperatorCli(['report', '--month', '2026-01', '--json'], {
+        out: (line) => printed.push(line),
+        err: (line) => printed.push(line),
+        config: () => config,
+        episodeDefaults: () => {
+          throw new Error('report reads no episode defaults');
+        },
+        pollingSource: () => 'ehr',
+        agencyPolicy: () => parseAgencyPolicy({ timeZone: TIME_ZONE }),
+      });
+      expect(cliCode).toBe(0);
+      const json = JSON.parse(printed.join('\n')) as Record<string, unknown>;
+      expect(json).toMatchObject({
+        denominator: expected.denominator,
+        numerator: expected.numerator,
+        metLate: expected['met-late'],
+        overdue: expected.overdue,
+        dischargedOverdue: expected['discharged-overdue'],
+        rate: summary.group?.[0]?.measureScore?.value,
+        late: lists[0]!.entry?.map((entry) => entry.item.reference),
+      });
+      console.log(`${server.name}: care-episodes report --month 2026-01 --json: ${printed.join('')}`);
       console.log(
         `${server.name}: timeliness 2026-01 from ${first.tasksRead} Tasks read: ${JSON.stringify(populations(summary))}, rate ${summary.group?.[0]?.measureScore?.value}; counted in the test ${JSON.stringify(expected)}; ${first.individuals.length} individual reports; run twice: 1 summary (version ${summary.meta?.versionId}), 1 List`,
       );
