@@ -6,7 +6,7 @@
  */
 import type { FhirRefusal } from '../episode/episode-activities.ts';
 import type { WriteFailure } from '../episode/state.ts';
-import { writeRetryDelayMs } from '../episode/write-failure.ts';
+import { nextFailure } from '../episode/write-failure.ts';
 import { figuresOf, latestReport } from './contact-hours.ts';
 import type { ContactHoursReportWrite, SpecialistTaskWrite } from './specialist-activities.ts';
 import type { SpecialistState, SpecialistTask, WeekRecord } from './state.ts';
@@ -46,11 +46,6 @@ export function taskWriteOf(state: SpecialistState, index: number, now: number):
   return { specialist: state.config.specialist, agency: state.config.agency, task: { ...task, ...(focus ? { focus } : {}) }, now };
 }
 
-function failureAfter(previous: WriteFailure | undefined, refusal: FhirRefusal, now: number): WriteFailure {
-  const attempts = (previous?.attempts ?? 0) + 1;
-  return { status: refusal.status, code: refusal.code, attempts, since: previous?.since ?? now, retryAt: now + writeRetryDelayMs(attempts) };
-}
-
 function withWeekReport(state: SpecialistState, week: string, report: WeekRecord['report']): SpecialistState {
   return { ...state, weeks: { ...state.weeks, [week]: { ...state.weeks[week]!, report } } };
 }
@@ -68,7 +63,7 @@ export function withReportWritten(state: SpecialistState, write: ContactHoursRep
 
 export function withReportRefused(state: SpecialistState, week: string, refusal: FhirRefusal, now: number): SpecialistState {
   const report = state.weeks[week]!.report;
-  return withWeekReport(state, week, { ...report, synced: false, writeFailure: failureAfter(report?.writeFailure, refusal, now) });
+  return withWeekReport(state, week, { ...report, synced: false, writeFailure: nextFailure(report?.writeFailure, refusal, now) });
 }
 
 function replaceTask(state: SpecialistState, task: SpecialistTask, next: SpecialistTask): SpecialistState {
@@ -86,7 +81,7 @@ export function withTaskWritten(state: SpecialistState, write: SpecialistTaskWri
 
 export function withTaskRefused(state: SpecialistState, index: number, refusal: FhirRefusal, now: number): SpecialistState {
   const task = state.tasks[index]!;
-  return replaceTask(state, task, { ...task, writeFailure: failureAfter(task.writeFailure, refusal, now) });
+  return replaceTask(state, task, { ...task, writeFailure: nextFailure(task.writeFailure, refusal, now) });
 }
 
 /** Writes the server refused, for the Web UI: what and the answer. */

@@ -39,6 +39,7 @@ import {
 } from '../../domain/specialist/outbox.ts';
 import { refusalOfFailedCall } from '../failed-call.ts';
 import { wakeUpTimers } from '../wake-up-timer.ts';
+import { taskChangedInEhr } from '../../domain/episode/task-sync.ts';
 import { getCaseload, requestAssignment, specialistEvent } from './messages.ts';
 import { specialistDetailsOf, specialistSearchAttributesOf } from './view.ts';
 
@@ -115,8 +116,8 @@ export async function specialistWorkload(input: SpecialistInput, carried?: Speci
           const task = taskWriteOf(state, write.index, Date.now());
           const written = await activities.writeSpecialistTask.executeWithOptions({ summary: `Task ${task.task.code}/${task.task.n} ${task.task.businessStatus}` }, [task]);
           state = withTaskWritten(state, task, written.taskId);
-          const changed = written.changedInEhr;
-          if (changed) apply({ type: 'task-changed', eventId: `Task/${written.taskId}/_history/${changed.versionId ?? changed.at}`, taskId: written.taskId, status: changed.status, ...(changed.owner ? { owner: changed.owner } : {}), at: changed.at });
+          const changed = taskChangedInEhr(written);
+          if (changed) apply(changed);
         }
       } catch (error) {
         const refusal = refusalOfFailedCall(error);
